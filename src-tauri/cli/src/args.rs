@@ -1,0 +1,277 @@
+//! The command line's shape ([`Cli`], [`Command`]) and the handlers that call the core.
+
+use crate::output::Printer;
+use afterword_core::*;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "afterword", version, about = "Track who helped during an incident, and thank them.")]
+pub struct Cli {
+    /// Folder holding afterword.db (default: the OS data folder, or $AFTERWORD_DATA_DIR).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Incidents: list, add, show, status.
+    #[command(subcommand)]
+    Incident(IncidentCommand),
+    /// People: list (search), add, show.
+    #[command(subcommand)]
+    Person(PersonCommand),
+    /// Contributions: add, quick.
+    #[command(subcommand)]
+    Contribution(ContributionCommand),
+    /// Load the example incident (as offered on the app's first run).
+    Example,
+    /// Fill the database with a synthetic dataset for benchmarks.
+    Generate(GenerateArgs),
+    /// Print the database's path.
+    Where,
+}
+
+/// Parses a closed-set value, listing the accepted spellings on error.
+macro_rules! choice {
+    ($ty:ty) => {
+        |s: &str| <$ty>::parse(s).ok_or_else(|| format!("'{s}' is not one of: {}", <$ty>::choices()))
+    };
+}
+
+#[derive(Subcommand)]
+pub enum IncidentCommand {
+    /// List incidents, newest first.
+    List {
+        #[arg(long, value_parser = choice!(Status))]
+        status: Vec<Status>,
+        #[arg(long, value_parser = choice!(IncidentKind))]
+        kind: Vec<IncidentKind>,
+        /// Text to find in reference, title or summary.
+        #[arg(long, default_value = "")]
+        text: String,
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+    /// Create an incident.
+    Add {
+        #[arg(long)]
+        title: String,
+        /// Default: the next INC-YYYY-NNNN.
+        #[arg(long, default_value = "")]
+        reference: String,
+        #[arg(long, value_parser = choice!(IncidentKind))]
+        kind: Option<IncidentKind>,
+        #[arg(long, value_parser = choice!(Severity))]
+        severity: Option<Severity>,
+        #[arg(long, value_parser = choice!(Tlp))]
+        tlp: Option<Tlp>,
+        /// YYYY-MM-DD (default: today).
+        #[arg(long, default_value = "")]
+        opened_on: String,
+        #[arg(long, default_value = "")]
+        summary: String,
+    },
+    /// Show an incident (by reference or id) with its contributions.
+    Show { incident: String },
+    /// Change an incident's status.
+    Status {
+        incident: String,
+        #[arg(value_parser = choice!(Status))]
+        status: Status,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PersonCommand {
+    /// List people, or search them (prefix match on name, email, organisation, team).
+    List {
+        #[arg(default_value = "")]
+        query: String,
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+    /// Add a person.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "")]
+        preferred_name: String,
+        #[arg(long, default_value = "")]
+        organisation: String,
+        #[arg(long, default_value = "")]
+        team: String,
+        #[arg(long, value_parser = choice!(Audience))]
+        audience: Option<Audience>,
+        #[arg(long, value_parser = choice!(TechnicalLevel))]
+        technical_level: Option<TechnicalLevel>,
+        /// Never name this person in reports.
+        #[arg(long)]
+        anonymous: bool,
+        /// Never send this person mail.
+        #[arg(long)]
+        do_not_contact: bool,
+        #[arg(long, default_value = "")]
+        notes: String,
+    },
+    /// Show a person (by email or id) with all their contributions.
+    Show { person: String },
+}
+
+#[derive(Subcommand)]
+pub enum ContributionCommand {
+    /// Record what a person gave on an incident.
+    Add {
+        /// Incident reference or id.
+        #[arg(long)]
+        incident: String,
+        /// The person's email or id.
+        #[arg(long)]
+        person: String,
+        #[arg(long)]
+        what: String,
+        #[arg(long, value_parser = choice!(CreditRole))]
+        role: Option<CreditRole>,
+        /// YYYY-MM-DD.
+        #[arg(long, default_value = "")]
+        given_on: String,
+        #[arg(long, default_value = "")]
+        impact: String,
+        #[arg(long, default_value = "")]
+        constraints: String,
+    },
+    /// The app's quick-add line: "jane@corp.com — proxy logs 1–3 Nov". An unknown email needs --name.
+    Quick {
+        incident: String,
+        line: String,
+        /// Name for a person not known yet.
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Args)]
+pub struct GenerateArgs {
+    #[arg(long, default_value_t = 10_000)]
+    incidents: u32,
+    #[arg(long, default_value_t = 200_000)]
+    people: u32,
+    #[arg(long, default_value_t = 1_000_000)]
+    contributions: u32,
+    /// Contributors on incident GEN-000001.
+    #[arg(long, default_value_t = 5_000)]
+    crowded: u32,
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+}
+
+impl From<GenerateArgs> for GenerateSpec {
+    fn from(a: GenerateArgs) -> Self {
+        GenerateSpec {
+            incidents: a.incidents,
+            people: a.people,
+            contributions: a.contributions,
+            crowded: a.crowded,
+            seed: a.seed,
+        }
+    }
+}
+
+pub fn run_incident(store: &Store, out: &Printer, command: IncidentCommand) -> Result<()> {
+    match command {
+        IncidentCommand::List { status, kind, text, limit } => {
+            out.incidents(&store.list_incidents(&IncidentFilter { statuses: status, kinds: kind, text, limit })?)
+        }
+        IncidentCommand::Add { title, reference, kind, severity, tlp, opened_on, summary } => {
+            out.incident(&store.create_incident(&IncidentInput {
+                reference,
+                title,
+                kind,
+                severity,
+                tlp,
+                opened_on,
+                summary,
+            })?)
+        }
+        IncidentCommand::Show { incident } => out.incident_detail(&store.incident_detail(&incident)?),
+        IncidentCommand::Status { incident, status } => {
+            let id = store.incident(&incident)?.id;
+            out.incident(&store.set_incident_status(&id, status)?)
+        }
+    }
+}
+
+pub fn run_person(store: &Store, out: &Printer, command: PersonCommand) -> Result<()> {
+    match command {
+        PersonCommand::List { query, limit } => out.people(&store.search_people(&query, limit)?),
+        PersonCommand::Add {
+            name,
+            email,
+            preferred_name,
+            organisation,
+            team,
+            audience,
+            technical_level,
+            anonymous,
+            do_not_contact,
+            notes,
+        } => out.person(&store.create_person(&PersonInput {
+            name,
+            preferred_name,
+            email,
+            organisation,
+            team,
+            audience,
+            technical_level,
+            may_be_named: !anonymous,
+            do_not_contact,
+            notes,
+        })?),
+        PersonCommand::Show { person } => {
+            let id = find_person(store, &person)?;
+            out.person_detail(&store.person_detail(&id)?)
+        }
+    }
+}
+
+pub fn run_contribution(store: &Store, out: &Printer, command: ContributionCommand) -> Result<()> {
+    match command {
+        ContributionCommand::Add { incident, person, what, role, given_on, impact, constraints } => {
+            let incident_id = store.incident(&incident)?.id;
+            let person_id = find_person(store, &person)?;
+            out.contribution(&store.add_contribution(&ContributionInput {
+                incident_id,
+                person_id,
+                role,
+                what,
+                given_on,
+                impact,
+                constraints,
+            })?)
+        }
+        ContributionCommand::Quick { incident, line, name } => {
+            let incident_id = store.incident(&incident)?.id;
+            let new_person = name.map(|name| PersonInput { name, ..PersonInput::default() });
+            let outcome = store.quick_add(&QuickAddRequest { incident_id, line, new_person })?;
+            out.contribution(&outcome.contribution)
+        }
+    }
+}
+
+/// A person by email (when it has an '@') or by id.
+fn find_person(store: &Store, key: &str) -> Result<String> {
+    if key.contains('@') {
+        store.person_by_email(key)?.map(|p| p.id).ok_or_else(|| {
+            Error::NotFound(format!("Nobody with the email {key} is known; add them with `afterword person add`."))
+        })
+    } else {
+        Ok(store.person(key)?.id)
+    }
+}

@@ -1,0 +1,43 @@
+//! `afterword`: the command-line front end over [`afterword_core::Store`].
+//!
+//! The same database as the desktop app (`--data-dir DIR` or `AFTERWORD_DATA_DIR` to choose
+//! another); `--json` prints machine-readable output. Errors go to stderr as
+//! `error[code]: message` (or `{code, message}` with `--json`) with exit status 1.
+
+mod args;
+mod output;
+
+use afterword_core::{Error, Store};
+use args::{Cli, Command};
+use clap::Parser;
+
+fn main() {
+    let cli = Cli::parse();
+    let json = cli.json;
+    if let Err(error) = run(cli) {
+        output::error(&error, json);
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    let dir = afterword_core::data_dir(cli.data_dir.as_deref())?;
+    let store = Store::open_in(&dir)?;
+    let out = output::Printer { json: cli.json };
+    match cli.command {
+        Command::Incident(command) => args::run_incident(&store, &out, command),
+        Command::Person(command) => args::run_person(&store, &out, command),
+        Command::Contribution(command) => args::run_contribution(&store, &out, command),
+        Command::Example => out.incident(&store.load_example()?),
+        Command::Generate(spec) => {
+            let first = store.generate(spec.into())?;
+            out.message(
+                &format!("generated; the crowded incident is GEN-000001 ({first})"),
+                &serde_json::json!({ "crowded_incident": first }),
+            )
+        }
+        Command::Where => {
+            out.message(&store.path().display().to_string(), &serde_json::json!({ "database": store.path() }))
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! The crate's one error type, [`Error`], and its stable machine-readable [`Error::code`].
+//!
+//! Every message is written for the person using the app: it says what is wrong and what to do.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the domain.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input that breaks a rule; `field` names the form field so the UI can show it in place.
+    #[error("{message}")]
+    Invalid { field: &'static str, message: String },
+
+    /// A record asked for by id or reference does not exist (or is deleted).
+    #[error("{0}")]
+    NotFound(String),
+
+    /// The change would clash with an existing record (a duplicate email or reference).
+    #[error("{message}")]
+    Conflict { field: &'static str, message: String },
+
+    /// A quick-add line names an email nobody has yet; the UI asks who they are.
+    #[error("Nobody with the email {email} is known yet. Add them as a new person (name required).")]
+    UnknownPerson { email: String, suggested_name: String },
+
+    /// The operation affects more than the record itself; call again with confirmation.
+    #[error("{0}")]
+    NeedsConfirmation(String),
+
+    /// The database file was written by a newer Afterword.
+    #[error(
+        "The database {path} was written by a newer version of Afterword (schema {found}; this \
+         version understands up to {supported}). It was left untouched: update Afterword to open it."
+    )]
+    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+
+    /// The file is not a SQLite database or is damaged.
+    #[error(
+        "The file {path} is not an Afterword database or is damaged ({detail}). It was left \
+         untouched: move it aside or restore it from a backup, then start Afterword again."
+    )]
+    Damaged { path: PathBuf, detail: String },
+
+    /// A file-system problem (creating the data folder, for example).
+    #[error("{context}: {source}")]
+    Io { context: String, source: std::io::Error },
+
+    /// Any other database failure.
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+}
+
+impl Error {
+    /// A short stable code the UI and scripts branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Invalid { .. } => "invalid",
+            Error::NotFound(_) => "not_found",
+            Error::Conflict { .. } => "conflict",
+            Error::NeedsConfirmation(_) => "needs_confirmation",
+            Error::UnknownPerson { .. } => "unknown_person",
+            Error::NewerSchema { .. } => "newer_schema",
+            Error::Damaged { .. } => "damaged_database",
+            Error::Io { .. } => "io",
+            Error::Database(_) => "database",
+        }
+    }
+
+    /// The form field the error is about, when there is one.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Error::Invalid { field, .. } | Error::Conflict { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Error::Invalid { field, message: message.into() }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

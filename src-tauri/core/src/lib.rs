@@ -1,0 +1,29 @@
+//! Afterword's domain, with no Tauri in it.
+//!
+//! - [`Store`] (in [`store`]) owns the SQLite database: opening, refusing newer or damaged
+//!   files, migrations, and every operation below as a method.
+//! - [`model`] holds the vocabulary: [`Incident`], [`Person`], [`Contribution`] and their inputs.
+//! - [`incidents`], [`people`], [`contributions`] are the operations; [`quick_add`] parses the
+//!   quick-add line; [`audit`] records who changed what; [`example`] loads the first-run example;
+//!   [`generate`] makes benchmark datasets.
+//! - [`Error`] is the crate's one error type; [`Error::code`] is what front ends branch on.
+
+pub mod audit;
+pub mod contributions;
+pub mod error;
+pub mod example;
+pub mod generate;
+pub mod incidents;
+pub mod model;
+pub mod people;
+pub mod quick_add;
+pub mod store;
+pub mod validate;
+
+pub use contributions::{QuickAddOutcome, QuickAddPreview, QuickAddRequest};
+pub use error::{Error, Result};
+pub use generate::GenerateSpec;
+pub use incidents::IncidentPage;
+pub use model::*;
+pub use quick_add::{parse_quick_add, QuickAdd};
+pub use store::{data_dir, Clock, Store, SystemClock, DATABASE_FILE, DATA_DIR_ENV, SCHEMA_VERSION};
