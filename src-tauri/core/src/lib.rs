@@ -6,6 +6,7 @@
 //! - [`incidents`], [`people`], [`contributions`] are the operations; [`quick_add`] parses the
 //!   quick-add line; [`audit`] records who changed what; [`example`] loads the first-run example;
 //!   [`generate`] makes benchmark datasets.
+//! - [`preferences`] holds the app preferences and guards their file against silent loss.
 //! - [`Error`] is the crate's one error type; [`Error::code`] is what front ends branch on.
 
 pub mod audit;
@@ -16,6 +17,7 @@ pub mod generate;
 pub mod incidents;
 pub mod model;
 pub mod people;
+pub mod preferences;
 pub mod quick_add;
 pub mod store;
 pub mod validate;
@@ -25,5 +27,6 @@ pub use error::{Error, Result};
 pub use generate::GenerateSpec;
 pub use incidents::IncidentPage;
 pub use model::*;
+pub use preferences::{Preferences, Theme};
 pub use quick_add::{parse_quick_add, QuickAdd};
 pub use store::{data_dir, Clock, Store, SystemClock, DATABASE_FILE, DATA_DIR_ENV, SCHEMA_VERSION};

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test: Rust (core, CLI, shell commands, lints), the UI (type check, Vitest), then the
+# real app end to end under Xvfb through tauri-driver. Installs what is missing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n==== %s\n' "$*"; }
+
+step "rustfmt"
+cargo fmt --all --check
+
+step "UI: type check, unit tests, build"
+(cd ui && npm run check && npm test && npm run build)
+
+step "clippy"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "Rust tests (core, CLI, shell commands, bindings)"
+cargo test --workspace --quiet
+
+step "desktop build with bundled UI (debug)"
+ui/node_modules/.bin/tauri build --debug --no-bundle >/dev/null
+
+step "end to end: the real app under Xvfb"
+export WEBKIT_DISABLE_COMPOSITING_MODE=1
+xvfb-run --auto-servernum --server-args='-screen 0 1440x900x24' \
+  dbus-run-session -- node --test --test-concurrency=1 tests/e2e/

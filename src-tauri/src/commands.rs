@@ -1,0 +1,195 @@
+//! The commands the UI calls. Each is a thin async wrapper over one [`afterword_core::Store`]
+//! method, run through [`AppState::run`]; failures become [`IpcError`].
+
+use crate::error::IpcError;
+use crate::state::AppState;
+use afterword_core::*;
+use serde::Serialize;
+use tauri::State;
+
+type Answer<T> = Result<T, IpcError>;
+
+/// Facts about this installation for the Settings screen and start-up notices.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct AppInfo {
+    pub version: String,
+    pub data_dir: String,
+    pub database: String,
+    pub schema_version: u32,
+    /// Shown once at start-up, e.g. that a damaged settings file was kept aside.
+    pub notice: Option<String>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn app_info(state: State<'_, AppState>) -> Answer<AppInfo> {
+    let notice = state.settings_notice.lock().map(|mut n| n.take()).unwrap_or(None);
+    let data_dir = state.data_dir.display().to_string();
+    state
+        .run(move |s| {
+            Ok(AppInfo {
+                version: env!("CARGO_PKG_VERSION").into(),
+                data_dir,
+                database: s.path().display().to_string(),
+                schema_version: SCHEMA_VERSION as u32,
+                notice,
+            })
+        })
+        .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn overview(state: State<'_, AppState>) -> Answer<Overview> {
+    state.run(|s| s.overview()).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn load_example(state: State<'_, AppState>) -> Answer<Incident> {
+    state.run(|s| s.load_example()).await
+}
+
+// ---- incidents
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_incidents(state: State<'_, AppState>, filter: IncidentFilter) -> Answer<IncidentPage> {
+    state.run(move |s| s.list_incidents(&filter)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_incident(state: State<'_, AppState>, id: String) -> Answer<IncidentDetail> {
+    state.run(move |s| s.incident_detail(&id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_incident(state: State<'_, AppState>, input: IncidentInput) -> Answer<Incident> {
+    state.run(move |s| s.create_incident(&input)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn update_incident(state: State<'_, AppState>, id: String, input: IncidentInput) -> Answer<Incident> {
+    state.run(move |s| s.update_incident(&id, &input)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_incident_status(state: State<'_, AppState>, id: String, status: Status) -> Answer<Incident> {
+    state.run(move |s| s.set_incident_status(&id, status)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_incident(state: State<'_, AppState>, id: String, confirmed: bool) -> Answer<Deleted> {
+    state.run(move |s| s.delete_incident(&id, confirmed)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_incident(state: State<'_, AppState>, id: String) -> Answer<Incident> {
+    state.run(move |s| s.restore_incident(&id)).await
+}
+
+// ---- people
+
+#[tauri::command]
+#[specta::specta]
+pub async fn search_people(state: State<'_, AppState>, query: String, limit: Option<u32>) -> Answer<Vec<Person>> {
+    state.run(move |s| s.search_people(&query, limit)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_person(state: State<'_, AppState>, id: String) -> Answer<PersonDetail> {
+    state.run(move |s| s.person_detail(&id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_person(state: State<'_, AppState>, input: PersonInput) -> Answer<Person> {
+    state.run(move |s| s.create_person(&input)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn update_person(state: State<'_, AppState>, id: String, input: PersonInput) -> Answer<Person> {
+    state.run(move |s| s.update_person(&id, &input)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_person(state: State<'_, AppState>, id: String, confirmed: bool) -> Answer<Deleted> {
+    state.run(move |s| s.delete_person(&id, confirmed)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_person(state: State<'_, AppState>, id: String) -> Answer<Person> {
+    state.run(move |s| s.restore_person(&id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn merge_people(state: State<'_, AppState>, keep: String, duplicate: String) -> Answer<Person> {
+    state.run(move |s| s.merge_people(&keep, &duplicate)).await
+}
+
+// ---- contributions
+
+#[tauri::command]
+#[specta::specta]
+pub async fn add_contribution(state: State<'_, AppState>, input: ContributionInput) -> Answer<Contribution> {
+    state.run(move |s| s.add_contribution(&input)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn update_contribution(
+    state: State<'_, AppState>,
+    id: String,
+    input: ContributionInput,
+) -> Answer<Contribution> {
+    state.run(move |s| s.update_contribution(&id, &input)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_contribution(state: State<'_, AppState>, id: String) -> Answer<Deleted> {
+    state.run(move |s| s.delete_contribution(&id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_contribution(state: State<'_, AppState>, id: String) -> Answer<Contribution> {
+    state.run(move |s| s.restore_contribution(&id)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_quick_add(state: State<'_, AppState>, line: String) -> Answer<QuickAddPreview> {
+    state.run(move |s| s.preview_quick_add(&line)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn quick_add(state: State<'_, AppState>, request: QuickAddRequest) -> Answer<QuickAddOutcome> {
+    state.run(move |s| s.quick_add(&request)).await
+}
+
+// ---- preferences
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_preferences(state: State<'_, AppState>) -> Answer<Preferences> {
+    Ok(state.preferences()?.load())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_preferences(state: State<'_, AppState>, preferences: Preferences) -> Answer<()> {
+    state.preferences()?.save(&preferences).map_err(|e| IpcError::new("preferences", e))
+}

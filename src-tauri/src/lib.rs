@@ -1,0 +1,97 @@
+//! Afterword's desktop shell (Tauri 2).
+//!
+//! - [`run`] builds the app: single instance, remembered window geometry, the store plugin for
+//!   preferences, and the commands.
+//! - [`commands`] are thin wrappers over [`afterword_core::Store`]; [`AppState`] holds the open
+//!   store; [`IpcError`] is the `{code, message}` every command fails with.
+//! - [`specta_builder`] lists the commands once, for both the invoke handler and the generated
+//!   TypeScript bindings (`ui/src/lib/bindings.ts`).
+//! - [`launch`] reads `--data-dir`.
+
+pub mod commands;
+pub mod error;
+pub mod launch;
+pub mod preferences;
+pub mod state;
+
+pub use error::IpcError;
+pub use state::AppState;
+
+use tauri::Manager;
+use tauri_specta::{collect_commands, Builder};
+
+/// Where the generated TypeScript goes, relative to this crate.
+pub const BINDINGS_PATH: &str = "../ui/src/lib/bindings.ts";
+
+pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
+    use commands::*;
+    Builder::<R>::new().commands(collect_commands![
+        app_info,
+        overview,
+        load_example,
+        list_incidents,
+        get_incident,
+        create_incident,
+        update_incident,
+        set_incident_status,
+        delete_incident,
+        restore_incident,
+        search_people,
+        get_person,
+        create_person,
+        update_person,
+        delete_person,
+        restore_person,
+        merge_people,
+        add_contribution,
+        update_contribution,
+        delete_contribution,
+        restore_contribution,
+        preview_quick_add,
+        quick_add,
+        get_preferences,
+        set_preferences,
+    ])
+}
+
+/// Writes the TypeScript bindings for the UI.
+pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
+    let header = "// Generated from the Rust command signatures by `cargo test -p afterword-app`. Do not edit.\n";
+    specta_builder::<tauri::Wry>()
+        .export(specta_typescript::Typescript::default().header(header), path)
+        .map_err(|e| e.to_string())
+}
+
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+
+    let options = launch::Options::from_args(std::env::args().skip(1));
+    let data_dir = match afterword_core::data_dir(options.data_dir.as_deref()) {
+        Ok(dir) => dir,
+        Err(e) => launch::fail(&e.to_string()),
+    };
+    let state = match AppState::open(data_dir) {
+        Ok(state) => state,
+        Err(e) => launch::fail(&e.to_string()),
+    };
+
+    let specta = specta_builder::<tauri::Wry>();
+    tauri::Builder::default()
+        // First: a second launch hands its arguments to this process and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_store::Builder::default().build())
+        .manage(state)
+        .invoke_handler(specta.invoke_handler())
+        .setup(|app| Ok(preferences::install(app.handle())?))
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| launch::fail(&format!("Afterword could not start: {e}")));
+}

@@ -1,0 +1,115 @@
+//! The shell's commands through Tauri's real IPC layer (mock runtime, no window), against a
+//! real core and database in a temp data dir; plus the generated bindings being current.
+
+use afterword_app::{specta_builder, AppState};
+use serde_json::{json, Value};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::webview::{InvokeRequest, WebviewWindowBuilder};
+use tauri::WebviewWindow;
+
+struct App {
+    _dir: tempfile::TempDir,
+    _app: tauri::App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+}
+
+fn app() -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::open(dir.path().to_path_buf()).unwrap();
+    let app = mock_builder()
+        .plugin(tauri_plugin_store::Builder::default().build())
+        .manage(state)
+        .invoke_handler(specta_builder::<MockRuntime>().invoke_handler())
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    // The mock runtime does not run setup hooks; install preferences as the app's setup does.
+    afterword_app::preferences::install(app.handle()).unwrap();
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    App { _dir: dir, _app: app, window }
+}
+
+/// Invokes `cmd` with `args` as the UI would; `Ok(json)` or `Err(json)`.
+fn call(app: &App, cmd: &str, args: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: tauri::ipc::CallbackFn(0),
+        error: tauri::ipc::CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: tauri::ipc::InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(&app.window, request).map(|body| body.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn incident_person_and_quick_add_round_trip_through_ipc() {
+    let app = app();
+    let incident = call(&app, "create_incident", json!({ "input": { "reference": "", "title": "Phishing wave", "kind": "phishing_report", "severity": "high", "tlp": "amber", "opened_on": "2026-11-01", "summary": "" } })).unwrap();
+    assert_eq!(incident["reference"], "INC-2026-0001");
+    let id = incident["id"].as_str().unwrap();
+
+    let unknown = call(&app, "quick_add", json!({ "request": { "incident_id": id, "line": "Jane Doe <jane@corp.com> — proxy logs", "new_person": null } })).unwrap_err();
+    assert_eq!(unknown["code"], "unknown_person");
+    assert_eq!(unknown["email"], "jane@corp.com");
+    assert_eq!(unknown["suggested_name"], "Jane Doe");
+
+    let new_person = json!({ "name": "", "preferred_name": "", "email": "", "organisation": "Corp", "team": "", "audience": "it_operations", "technical_level": null, "may_be_named": true, "do_not_contact": false, "notes": "" });
+    let done = call(&app, "quick_add", json!({ "request": { "incident_id": id, "line": "Jane Doe <jane@corp.com> — proxy logs", "new_person": new_person } })).unwrap();
+    assert_eq!(done["created_person"], true);
+    assert_eq!(done["person"]["organisation"], "Corp");
+
+    let found = call(&app, "search_people", json!({ "query": "jan", "limit": null })).unwrap();
+    assert_eq!(found[0]["email"], "jane@corp.com");
+    let detail = call(&app, "get_incident", json!({ "id": "inc-2026-0001" })).unwrap();
+    assert_eq!(detail["contributions"][0]["person_name"], "Jane Doe");
+    assert_eq!(detail["incident"]["contributor_count"], 1);
+}
+
+#[test]
+fn errors_cross_the_boundary_as_code_message_field() {
+    let app = app();
+    let err = call(&app, "create_person", json!({ "input": { "name": "Jane\nBcc: x", "preferred_name": "", "email": "jane@corp.com", "organisation": "", "team": "", "audience": null, "technical_level": null, "may_be_named": true, "do_not_contact": false, "notes": "" } })).unwrap_err();
+    assert_eq!(err["code"], "invalid");
+    assert_eq!(err["field"], "name");
+    assert!(err["message"].as_str().unwrap().contains("line break"));
+    let err = call(&app, "get_incident", json!({ "id": "nope" })).unwrap_err();
+    assert_eq!(err["code"], "not_found");
+}
+
+#[test]
+fn delete_asks_then_undo_restores() {
+    let app = app();
+    let example = call(&app, "load_example", json!({})).unwrap();
+    let id = example["id"].as_str().unwrap();
+    let ask = call(&app, "delete_incident", json!({ "id": id, "confirmed": false })).unwrap_err();
+    assert_eq!(ask["code"], "needs_confirmation");
+    let deleted = call(&app, "delete_incident", json!({ "id": id, "confirmed": true })).unwrap();
+    assert_eq!(deleted["contributions_hidden"], 3);
+    assert_eq!(call(&app, "overview", json!({})).unwrap()["incidents"], 0);
+    call(&app, "restore_incident", json!({ "id": id })).unwrap();
+    assert_eq!(call(&app, "overview", json!({})).unwrap()["incidents"], 1);
+}
+
+#[test]
+fn preferences_are_saved_in_the_store_file() {
+    let app = app();
+    assert_eq!(call(&app, "get_preferences", json!({})).unwrap()["theme"], "system");
+    call(&app, "set_preferences", json!({ "preferences": { "theme": "dark" } })).unwrap();
+    assert_eq!(call(&app, "get_preferences", json!({})).unwrap()["theme"], "dark");
+    let saved: Value = serde_json::from_slice(&std::fs::read(app._dir.path().join("settings.json")).unwrap()).unwrap();
+    assert_eq!(saved["preferences"]["theme"], "dark");
+}
+
+/// Keeps `ui/src/lib/bindings.ts` in step with the Rust signatures: regenerates it, and fails
+/// in CI if the committed file was stale.
+#[test]
+fn typescript_bindings_are_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(afterword_app::BINDINGS_PATH);
+    let before = std::fs::read_to_string(&path).unwrap_or_default();
+    afterword_app::export_bindings(&path).unwrap();
+    let after = std::fs::read_to_string(&path).unwrap();
+    if std::env::var_os("CI").is_some() {
+        assert_eq!(before, after, "ui/src/lib/bindings.ts was stale; run `cargo test -p afterword-app` and commit it");
+    }
+}

@@ -1,0 +1,199 @@
+// End to end: the real Afterword window (debug build with the bundled UI) under Xvfb, driven
+// through tauri-driver and WebKitWebDriver. Each scenario gets its own data and config folders.
+// Screenshots land in tests/artifacts/ (not committed) for a person to review.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Driver, appBinary, cliBinary, waitFor } from './webdriver.mjs';
+
+const ENTER = '\uE007';
+
+function workspace(name) {
+  const root = mkdtempSync(path.join(os.tmpdir(), `afterword-e2e-${name}-`));
+  const data = path.join(root, 'data');
+  mkdirSync(data);
+  const env = {
+    ...process.env,
+    WEBKIT_DISABLE_COMPOSITING_MODE: '1',
+    XDG_CONFIG_HOME: path.join(root, 'config'),
+    XDG_DATA_HOME: path.join(root, 'xdg-data'),
+    XDG_CACHE_HOME: path.join(root, 'cache'),
+    AFTERWORD_DATA_DIR: '',
+  };
+  return { root, data, env, args: ['--data-dir', data] };
+}
+
+function cli(ws, ...args) {
+  return execFileSync(cliBinary, ['--data-dir', ws.data, ...args], { encoding: 'utf8' });
+}
+
+async function withApp(ws, body) {
+  const driver = await Driver.start(ws.env);
+  try {
+    await driver.open(ws.args);
+    await body(driver);
+  } finally {
+    await driver.quit();
+  }
+}
+
+async function quickAdd(driver, line) {
+  await driver.clear('[data-testid="quick-add-input"]');
+  await driver.type('[data-testid="quick-add-input"]', line + ENTER);
+}
+
+test('create an incident, credit two people with the quick-add line, find them, and keep it all across a restart', async () => {
+  const ws = workspace('main');
+  await withApp(ws, async (d) => {
+    await d.find('[data-testid="first-run"]');
+    await d.screenshot('01-first-run');
+    await d.click('[data-testid="start-empty"]');
+    await d.find('[data-testid="empty-state"]');
+
+    await d.click('[data-testid="new-incident"]');
+    await d.type('[data-testid="incident-title"]', 'Suspicious VPN logins');
+    await d.click('[data-testid="incident-save"]');
+    await d.waitForText('[data-testid="incident-heading"]', 'Suspicious VPN logins');
+
+    // An unknown email: the line asks who they are, then saves both.
+    await quickAdd(d, 'jane@corp.com — proxy logs 1–3 Nov');
+    await d.type('[data-testid="new-person-name"]', 'Jane Doe');
+    await d.click('[data-testid="new-person-save"]');
+    await d.waitForText('[data-testid="contribution-row"]', 'proxy logs 1–3 Nov');
+
+    // A name given in the line pre-fills the new person.
+    await quickAdd(d, 'Tom Ortega <tom@ops.example> — patched the VPN gateway overnight');
+    await waitFor('the suggested name', async () => (await d.execute(
+      'return document.querySelector(\'[data-testid="new-person-name"]\')?.value')) === 'Tom Ortega');
+    await d.click('[data-testid="new-person-save"]');
+    await d.waitForText('[data-testid="contribution-row"]', 'patched the VPN gateway overnight');
+
+    // Autocomplete on a known person: choose Jane, add a second contribution without a form.
+    await d.clear('[data-testid="quick-add-input"]');
+    await d.type('[data-testid="quick-add-input"]', 'jan');
+    await d.waitForText('[data-testid="quick-add-suggestion"]', 'Jane Doe');
+    await d.click('[data-testid="quick-add-suggestion"]');
+    await d.type('[data-testid="quick-add-input"]', 'reviewed firewall rules' + ENTER);
+    await d.waitForText('[data-testid="contribution-row"]', 'reviewed firewall rules');
+    const groups = await d.texts('[data-testid="contributor"]');
+    assert.equal(groups.length, 2, `two contributors, got ${JSON.stringify(groups)}`);
+    assert.equal((await d.findAll('[data-testid="contribution-row"]')).length, 3);
+    await d.screenshot('02-incident-detail');
+
+    // Search the people directory as you type.
+    await d.click('[data-testid="nav-people"]');
+    await d.type('[data-testid="people-search"]', 'tom');
+    await waitFor('one match for "tom"', async () => {
+      const rows = await d.texts('[data-testid="person-row"]');
+      return rows.length === 1 && rows[0].includes('Tom Ortega') && rows[0].includes('tom@ops.example');
+    });
+    await d.screenshot('03-people-search');
+
+    // Bad input is explained next to the field and nothing is saved.
+    await d.click('[data-testid="new-person"]');
+    await d.type('[data-testid="person-name"]', 'Jane Again');
+    await d.type('[data-testid="person-email"]', 'JANE@corp.com');
+    await d.click('[data-testid="person-save"]');
+    const clash = await d.waitForText('[data-testid="field-error"][data-field="email"]', 'already belongs to Jane Doe');
+    assert.match(clash, /ignoring case/);
+    await d.clear('[data-testid="person-email"]');
+    await d.type('[data-testid="person-email"]', 'jane@');
+    await d.click('[data-testid="person-save"]');
+    await d.waitForText('[data-testid="field-error"][data-field="email"]', "nothing after the '@'");
+    await d.screenshot('04-field-error');
+  });
+
+  // The CLI reads what the app wrote, and writes something the app will show.
+  const listed = JSON.parse(cli(ws, '--json', 'incident', 'list'));
+  assert.equal(listed.total, 1);
+  assert.equal(listed.incidents[0].title, 'Suspicious VPN logins');
+  assert.equal(listed.incidents[0].contributor_count, 2);
+  assert.equal(JSON.parse(cli(ws, '--json', 'person', 'list')).length, 2, 'the rejected person was not saved');
+  cli(ws, 'person', 'add', '--name', 'Chen Wei', '--email', 'chen.wei@corp.com', '--team', 'Service desk');
+
+  // Restart: everything is still there.
+  await withApp(ws, async (d) => {
+    const row = await d.waitForText('[data-testid="incident-row"]', 'Suspicious VPN logins');
+    assert.ok(row);
+    await d.screenshot('05-after-restart-list');
+    await d.click('[data-testid="incident-row"]');
+    await d.waitForText('[data-testid="contribution-row"]', 'patched the VPN gateway overnight');
+    assert.equal((await d.findAll('[data-testid="contribution-row"]')).length, 3);
+    await d.click('[data-testid="nav-people"]');
+    await d.type('[data-testid="people-search"]', 'chen');
+    await d.waitForText('[data-testid="person-row"]', 'chen.wei@corp.com');
+  });
+});
+
+test('a second launch focuses the first window instead of opening another', async () => {
+  const ws = workspace('single');
+  await withApp(ws, async (d) => {
+    await d.find('[data-testid="first-run"]');
+    const second = spawn(appBinary, ws.args, { env: ws.env, stdio: 'ignore' });
+    const code = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the second launch kept running (it opened a second window?)')), 20000);
+      second.on('exit', (c) => { clearTimeout(timer); resolve(c); });
+    });
+    assert.equal(code, 0);
+    const windows = execFileSync('xdotool', ['search', '--onlyvisible', '--name', '^Afterword$'], { encoding: 'utf8' })
+      .trim().split('\n').filter(Boolean);
+    assert.equal(windows.length, 1, `one Afterword window, got ${windows.length}`);
+    assert.equal((await d.windowHandles()).length, 1);
+    // The first instance still answers.
+    await d.click('[data-testid="load-example"]');
+    await d.waitForText('[data-testid="incident-heading"]', 'INC-EXAMPLE-0042');
+    await d.screenshot('06-example-incident');
+  });
+});
+
+test('a damaged settings file is reported and kept aside, not silently reset', async () => {
+  const ws = workspace('settings');
+  writeFileSync(path.join(ws.data, 'settings.json'), '{"preferences": {"theme": "da');
+  await withApp(ws, async (d) => {
+    await waitFor('the settings notice', async () => (await d.execute('return document.body.innerText'))
+      .includes('settings file could not be read'));
+    await d.screenshot('07-settings-notice');
+  });
+  const kept = readdirSync(ws.data).filter((f) => f.startsWith('settings.json.damaged-'));
+  assert.equal(kept.length, 1);
+});
+
+test('theme preference persists across restarts', async () => {
+  const ws = workspace('theme');
+  await withApp(ws, async (d) => {
+    await d.click('[data-testid="start-empty"]');
+    await d.click('[data-testid="nav-settings"]');
+    const select = await d.find('[data-testid="theme-select"]');
+    await d.execute('const s = arguments[0]; s.value = "dark"; s.dispatchEvent(new Event("change", { bubbles: true }));', [{ 'element-6066-11e4-a52e-4f735466cecf': select }]);
+    await waitFor('dark theme applied', async () => (await d.execute('return document.documentElement.dataset.theme')) === 'dark');
+    await d.screenshot('08-settings-dark');
+  });
+  await withApp(ws, async (d) => {
+    await waitFor('dark theme restored', async () => (await d.execute('return document.documentElement.dataset.theme')) === 'dark');
+  });
+});
+
+test('a database from a newer version stops the app with a message naming the file', () => {
+  const ws = workspace('newer');
+  cli(ws, 'incident', 'list');
+  // user_version is the big-endian integer at offset 60 of the database header.
+  const db = path.join(ws.data, 'afterword.db');
+  const bytes = readFileSync(db);
+  bytes.writeUInt32BE(77, 60);
+  writeFileSync(db, bytes);
+  let failure;
+  try {
+    execFileSync(appBinary, ws.args, { env: ws.env, encoding: 'utf8', stdio: 'pipe', timeout: 20000 });
+  } catch (error) {
+    failure = error;
+  }
+  assert.ok(failure, 'the app must refuse to start');
+  assert.equal(failure.status, 1);
+  assert.match(failure.stderr, /newer version of Afterword/);
+  assert.ok(failure.stderr.includes(path.join(ws.data, 'afterword.db')));
+  assert.deepEqual(readFileSync(db), bytes, 'the database file is untouched');
+});
