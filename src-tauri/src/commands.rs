@@ -38,6 +38,16 @@ pub async fn app_info(state: State<'_, AppState>) -> Answer<AppInfo> {
         .await
 }
 
+/// The UI reports that a view is on screen; the answer is the milliseconds since the process
+/// started. Logged, so start-up time can be measured on real data without instrumenting WebKit.
+#[tauri::command]
+#[specta::specta]
+pub async fn mark_shown(state: State<'_, AppState>, view: String) -> Answer<u32> {
+    let elapsed = state.started.elapsed().as_millis().min(u128::from(u32::MAX)) as u32;
+    tracing::info!(view = %view, elapsed_ms = elapsed, "view shown");
+    Ok(elapsed)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn overview(state: State<'_, AppState>) -> Answer<Overview> {

@@ -6,13 +6,14 @@
 //!   store; [`IpcError`] is the `{code, message}` every command fails with.
 //! - [`specta_builder`] lists the commands once, for both the invoke handler and the generated
 //!   TypeScript bindings (`ui/src/lib/bindings.ts`).
-//! - [`launch`] reads `--data-dir`.
+//! - [`launch`] reads `--data-dir`; [`window_state`] saves the window geometry as it changes.
 
 pub mod commands;
 pub mod error;
 pub mod launch;
 pub mod preferences;
 pub mod state;
+pub mod window_state;
 
 pub use error::IpcError;
 pub use state::AppState;
@@ -27,6 +28,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
     use commands::*;
     Builder::<R>::new().commands(collect_commands![
         app_info,
+        mark_shown,
         overview,
         load_example,
         list_incidents,
@@ -63,6 +65,7 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
 }
 
 pub fn run() {
+    let started = std::time::Instant::now();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
@@ -72,7 +75,7 @@ pub fn run() {
         Ok(dir) => dir,
         Err(e) => launch::fail(&e.to_string()),
     };
-    let state = match AppState::open(data_dir) {
+    let state = match AppState::open_at(data_dir, started) {
         Ok(state) => state,
         Err(e) => launch::fail(&e.to_string()),
     };
@@ -91,6 +94,7 @@ pub fn run() {
         .plugin(tauri_plugin_store::Builder::default().build())
         .manage(state)
         .invoke_handler(specta.invoke_handler())
+        .on_window_event(window_state::on_window_event)
         .setup(|app| Ok(preferences::install(app.handle())?))
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| launch::fail(&format!("Afterword could not start: {e}")));

@@ -5,14 +5,17 @@
 //! never onto the main (UI) thread: the window stays responsive during long queries.
 
 use crate::error::IpcError;
+use crate::preferences::PreferenceFile;
 use afterword_core::Store;
 use std::path::PathBuf;
-use crate::preferences::PreferenceFile;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
 
 pub struct AppState {
     store: Arc<Mutex<Store>>,
     pub data_dir: PathBuf,
+    /// When the process started, for [`crate::commands::mark_shown`].
+    pub started: Instant,
     /// A message to show once, e.g. that a damaged settings file was moved aside.
     pub settings_notice: Mutex<Option<String>>,
     preferences: OnceLock<Box<dyn PreferenceFile>>,
@@ -20,8 +23,18 @@ pub struct AppState {
 
 impl AppState {
     pub fn open(data_dir: PathBuf) -> afterword_core::Result<AppState> {
+        AppState::open_at(data_dir, Instant::now())
+    }
+
+    pub fn open_at(data_dir: PathBuf, started: Instant) -> afterword_core::Result<AppState> {
         let store = Store::open_in(&data_dir)?;
-        Ok(AppState { store: Arc::new(Mutex::new(store)), data_dir, settings_notice: Mutex::new(None), preferences: OnceLock::new() })
+        Ok(AppState {
+            store: Arc::new(Mutex::new(store)),
+            data_dir,
+            started,
+            settings_notice: Mutex::new(None),
+            preferences: OnceLock::new(),
+        })
     }
 
     pub(crate) fn set_preferences(&self, file: Box<dyn PreferenceFile>) {

@@ -177,6 +177,31 @@ test('theme preference persists across restarts', async () => {
   });
 });
 
+test('the window opens where and as large as it was left', async () => {
+  const ws = workspace('geometry');
+  const wanted = { x: 120, y: 90, width: 1100, height: 720 };
+  await withApp(ws, async (d) => {
+    await d.find('[data-testid="first-run"]');
+    await d.setWindowRect(wanted);
+    await waitFor('the new size', async () => {
+      const r = await d.windowRect();
+      return r.width === wanted.width && r.height === wanted.height;
+    });
+    // The geometry is written once the window has been still for a moment.
+    const stateFile = path.join(ws.root, 'config', 'app.afterword.desktop', '.window-state.json');
+    await waitFor('the saved window state', async () => {
+      const saved = JSON.parse(readFileSync(stateFile, 'utf8')).main;
+      return saved.width === wanted.width && saved.height === wanted.height && saved.x === wanted.x;
+    }, 5000);
+  });
+  await withApp(ws, async (d) => {
+    await d.find('[data-testid="first-run"]');
+    const r = await d.windowRect();
+    assert.deepEqual({ width: r.width, height: r.height }, { width: wanted.width, height: wanted.height });
+    assert.deepEqual({ x: r.x, y: r.y }, { x: wanted.x, y: wanted.y });
+  });
+});
+
 test('a database from a newer version stops the app with a message naming the file', () => {
   const ws = workspace('newer');
   cli(ws, 'incident', 'list');

@@ -151,6 +151,14 @@ export class Driver {
     return this.type(selector, keys);
   }
 
+  async windowRect() {
+    return this.request('GET', this.s('/window/rect'));
+  }
+
+  async setWindowRect(rect) {
+    return this.request('POST', this.s('/window/rect'), rect);
+  }
+
   async windowHandles() {
     return this.request('GET', this.s('/window/handles'));
   }

@@ -8,7 +8,8 @@ use afterword_core::{GenerateSpec, IncidentFilter, Store};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use std::path::PathBuf;
 
-const SPEC: GenerateSpec = GenerateSpec { incidents: 10_000, people: 200_000, contributions: 1_000_000, crowded: 5_000, seed: 42 };
+const SPEC: GenerateSpec =
+    GenerateSpec { incidents: 10_000, people: 200_000, contributions: 1_000_000, crowded: 5_000, seed: 42 };
 
 fn dataset() -> Store {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");

@@ -19,7 +19,7 @@ CREATE TABLE incidents (
 );
 -- A reference is unique among live incidents; a deleted one keeps its reference until restored.
 CREATE UNIQUE INDEX incidents_reference ON incidents (reference COLLATE NOCASE) WHERE deleted_at IS NULL;
-CREATE INDEX incidents_opened ON incidents (opened_on DESC);
+CREATE INDEX incidents_opened ON incidents (opened_on DESC, created_at DESC);
 
 CREATE TABLE people (
     id              TEXT PRIMARY KEY NOT NULL,
@@ -41,6 +41,8 @@ CREATE TABLE people (
 );
 CREATE UNIQUE INDEX people_email ON people (email_key) WHERE deleted_at IS NULL;
 CREATE INDEX people_name ON people (name COLLATE NOCASE);
+-- Joins that keep only live people read this small index instead of the rows.
+CREATE INDEX people_live ON people (id) WHERE deleted_at IS NULL;
 
 -- Search-as-you-type over people: prefix queries on name, preferred name, email, organisation, team.
 CREATE VIRTUAL TABLE people_search USING fts5 (
@@ -76,8 +78,9 @@ CREATE TABLE contributions (
     updated_at  TEXT NOT NULL,
     deleted_at  TEXT
 );
-CREATE INDEX contributions_incident ON contributions (incident_id);
-CREATE INDEX contributions_person ON contributions (person_id);
+-- Covering indexes: counting an incident's contributors or a person's contributions reads only these.
+CREATE INDEX contributions_incident ON contributions (incident_id, deleted_at, person_id);
+CREATE INDEX contributions_person ON contributions (person_id, deleted_at, incident_id);
 
 -- Who changed what, when. Append-only; `detail` is JSON.
 CREATE TABLE audit_log (

@@ -11,7 +11,7 @@ use serde_json::json;
 
 const REFERENCE_MAX: usize = 64;
 /// The incident list shows at most this many rows unless asked for more.
-pub const DEFAULT_LIST_LIMIT: u32 = 500;
+pub const DEFAULT_LIST_LIMIT: u32 = 200;
 
 /// One page of the incident list and how many incidents match in all.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, specta::Type)]
@@ -20,14 +20,23 @@ pub struct IncidentPage {
     pub total: u32,
 }
 
-const SELECT_INCIDENT: &str = "
+/// Selects incidents with their live counts. `{page}` is the body of a CTE choosing the rows
+/// (aliased `i`, already filtered, ordered and limited); the counts are then computed for those
+/// rows only, in one pass over their contributions.
+const SELECT_INCIDENTS: &str = "
+    WITH page AS ({page})
     SELECT i.id, i.reference, i.title, i.kind, i.severity, i.status, i.tlp, i.opened_on, i.closed_on,
-           i.summary, i.created_at, i.updated_at,
-           (SELECT count(*) FROM contributions c JOIN people p ON p.id = c.person_id
-             WHERE c.incident_id = i.id AND c.deleted_at IS NULL AND p.deleted_at IS NULL),
-           (SELECT count(DISTINCT c.person_id) FROM contributions c JOIN people p ON p.id = c.person_id
-             WHERE c.incident_id = i.id AND c.deleted_at IS NULL AND p.deleted_at IS NULL)
-    FROM incidents i";
+           i.summary, i.created_at, i.updated_at, coalesce(n.contributions, 0), coalesce(n.contributors, 0)
+    FROM page i LEFT JOIN (
+        SELECT c.incident_id, count(*) AS contributions, count(DISTINCT c.person_id) AS contributors
+        FROM contributions c JOIN people p ON p.id = c.person_id AND p.deleted_at IS NULL
+        WHERE c.incident_id IN (SELECT id FROM page) AND c.deleted_at IS NULL
+        GROUP BY c.incident_id
+    ) n ON n.incident_id = i.id";
+
+fn select_incidents(page: &str) -> String {
+    SELECT_INCIDENTS.replace("{page}", page)
+}
 
 fn incident_from_row(r: &Row<'_>) -> rusqlite::Result<Incident> {
     Ok(Incident {
@@ -174,8 +183,9 @@ impl Store {
     /// A live incident by id or by reference (case-insensitive).
     pub fn incident(&self, id_or_reference: &str) -> Result<Incident> {
         self.conn
-            .prepare_cached(&format!(
-                "{SELECT_INCIDENT} WHERE (i.id = ?1 OR i.reference = ?1 COLLATE NOCASE) AND i.deleted_at IS NULL"
+            .prepare_cached(&select_incidents(
+                "SELECT * FROM incidents i
+                 WHERE (i.id = ?1 OR i.reference = ?1 COLLATE NOCASE) AND i.deleted_at IS NULL",
             ))?
             .query_row([id_or_reference.trim()], incident_from_row)
             .optional()?
@@ -236,9 +246,9 @@ impl Store {
             |r| r.get(0),
         )?;
         let limit = filter.limit.unwrap_or(DEFAULT_LIST_LIMIT);
-        let mut stmt = self.conn.prepare(&format!(
-            "{SELECT_INCIDENT} WHERE {where_clause} ORDER BY i.opened_on DESC, i.created_at DESC LIMIT {limit}"
-        ))?;
+        let order = "ORDER BY i.opened_on DESC, i.created_at DESC";
+        let page = format!("SELECT * FROM incidents i WHERE {where_clause} {order} LIMIT {limit}");
+        let mut stmt = self.conn.prepare(&format!("{} {order}", select_incidents(&page)))?;
         let incidents = stmt
             .query_map(rusqlite::params_from_iter(values.iter()), incident_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
