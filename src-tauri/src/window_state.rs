@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
-use tauri::{Runtime, Window, WindowEvent};
+use tauri::{Manager, Runtime, Window, WindowEvent};
 use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
 /// How long the window must stay still before its geometry is written.
