@@ -24,6 +24,6 @@ step "desktop build with bundled UI (debug)"
 ui/node_modules/.bin/tauri build --debug --no-bundle >/dev/null
 
 step "end to end: the real app under Xvfb"
-export WEBKIT_DISABLE_COMPOSITING_MODE=1
+export WEBKIT_DISABLE_COMPOSITING_MODE=1 NO_AT_BRIDGE=1 GTK_USE_PORTAL=0
 xvfb-run --auto-servernum --server-args='-screen 0 1440x900x24' \
-  dbus-run-session -- node --test --test-concurrency=1 tests/e2e/
+  dbus-run-session --config-file=tests/e2e/session-bus.conf -- node --test --test-concurrency=1 tests/e2e/

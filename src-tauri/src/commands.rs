@@ -16,14 +16,14 @@ pub struct AppInfo {
     pub data_dir: String,
     pub database: String,
     pub schema_version: u32,
-    /// Shown once at start-up, e.g. that a damaged settings file was kept aside.
+    /// Something to tell the person at start-up, e.g. that a damaged settings file was kept aside.
     pub notice: Option<String>,
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn app_info(state: State<'_, AppState>) -> Answer<AppInfo> {
-    let notice = state.settings_notice.lock().map(|mut n| n.take()).unwrap_or(None);
+    let notice = state.settings_notice.lock().map(|n| n.clone()).unwrap_or(None);
     let data_dir = state.data_dir.display().to_string();
     state
         .run(move |s| {

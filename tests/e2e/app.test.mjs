@@ -36,6 +36,11 @@ async function withApp(ws, body) {
   try {
     await driver.open(ws.args);
     await body(driver);
+  } catch (error) {
+    // Keep what the window showed when the scenario failed, for the person reading the log.
+    const shot = await driver.screenshot(`failed-${path.basename(ws.root)}`).catch(() => null);
+    if (shot) error.message += ` (screenshot: ${shot})`;
+    throw error;
   } finally {
     await driver.quit();
   }
@@ -46,7 +51,7 @@ async function quickAdd(driver, line) {
   await driver.type('[data-testid="quick-add-input"]', line + ENTER);
 }
 
-test('create an incident, credit two people with the quick-add line, find them, and keep it all across a restart', async () => {
+test('create an incident, credit two people with the quick-add line, find them, and keep it all across a restart', { timeout: 180000 }, async () => {
   const ws = workspace('main');
   await withApp(ws, async (d) => {
     await d.find('[data-testid="first-run"]');
@@ -129,7 +134,7 @@ test('create an incident, credit two people with the quick-add line, find them, 
   });
 });
 
-test('a second launch focuses the first window instead of opening another', async () => {
+test('a second launch focuses the first window instead of opening another', { timeout: 180000 }, async () => {
   const ws = workspace('single');
   await withApp(ws, async (d) => {
     await d.find('[data-testid="first-run"]');
@@ -150,7 +155,7 @@ test('a second launch focuses the first window instead of opening another', asyn
   });
 });
 
-test('a damaged settings file is reported and kept aside, not silently reset', async () => {
+test('a damaged settings file is reported and kept aside, not silently reset', { timeout: 180000 }, async () => {
   const ws = workspace('settings');
   writeFileSync(path.join(ws.data, 'settings.json'), '{"preferences": {"theme": "da');
   await withApp(ws, async (d) => {
@@ -162,7 +167,7 @@ test('a damaged settings file is reported and kept aside, not silently reset', a
   assert.equal(kept.length, 1);
 });
 
-test('theme preference persists across restarts', async () => {
+test('theme preference persists across restarts', { timeout: 180000 }, async () => {
   const ws = workspace('theme');
   await withApp(ws, async (d) => {
     await d.click('[data-testid="start-empty"]');
@@ -177,7 +182,7 @@ test('theme preference persists across restarts', async () => {
   });
 });
 
-test('the window opens where and as large as it was left', async () => {
+test('the window opens where and as large as it was left', { timeout: 180000 }, async () => {
   const ws = workspace('geometry');
   const wanted = { x: 120, y: 90, width: 1100, height: 720 };
   await withApp(ws, async (d) => {
@@ -202,7 +207,7 @@ test('the window opens where and as large as it was left', async () => {
   });
 });
 
-test('a database from a newer version stops the app with a message naming the file', () => {
+test('a database from a newer version stops the app with a message naming the file', { timeout: 180000 }, () => {
   const ws = workspace('newer');
   cli(ws, 'incident', 'list');
   // user_version is the big-endian integer at offset 60 of the database header.

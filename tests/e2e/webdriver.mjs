@@ -67,6 +67,10 @@ export class Driver {
       method,
       headers: { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
+      // No WebDriver command should take long; a hang becomes an error naming the command.
+      signal: AbortSignal.timeout(Number(process.env.WD_TIMEOUT ?? 30000)),
+    }).catch((error) => {
+      throw new Error(`${method} ${url}: ${error.message}`);
     });
     const json = await response.json();
     if (!response.ok) {
@@ -125,14 +129,16 @@ export class Driver {
     await this.request('POST', this.s(`/element/${id}/clear`), {});
   }
 
+  /** The rendered text (innerText) of the first element matching `selector`. WebDriver's own
+   *  "element text" drops text inside some CSS grid and flex layouts in WebKitWebDriver. */
   async text(selector) {
-    const id = await this.find(selector);
-    return this.request('GET', this.s(`/element/${id}/text`));
+    await this.find(selector);
+    return (await this.texts(selector))[0];
   }
 
+  /** The rendered text of every element matching `selector`. */
   async texts(selector) {
-    const ids = await this.findAll(selector);
-    return Promise.all(ids.map((id) => this.request('GET', this.s(`/element/${id}/text`))));
+    return this.execute('return [...document.querySelectorAll(arguments[0])].map((e) => e.innerText)', [selector]);
   }
 
   /** Waits until some element matching `selector` has text containing `wanted`. */
@@ -164,6 +170,12 @@ export class Driver {
   }
 
   async screenshot(name) {
+    // WebKitWebDriver's snapshot waits for the next paint, and an idle page under Xvfb may never
+    // paint again: touch the DOM so one is scheduled.
+    await this.execute(`const mark = document.createElement('i');
+      mark.textContent = '\u200b';
+      document.body.appendChild(mark);
+      setTimeout(() => mark.remove(), 100);`);
     const png = await this.request('GET', this.s('/screenshot'));
     mkdirSync(artifacts, { recursive: true });
     const file = path.join(artifacts, `${name}.png`);

@@ -199,7 +199,8 @@ impl Store {
         let incident = self.incident(id_or_reference)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.id, c.incident_id, c.person_id, c.role, c.what, c.given_on, c.impact, c.constraints,
-                    c.created_at, c.updated_at, p.name, p.email, p.organisation, p.audience
+                    c.created_at, c.updated_at, p.name, p.email, p.organisation, p.audience,
+                    p.may_be_named, p.do_not_contact
              FROM contributions c JOIN people p ON p.id = c.person_id
              WHERE c.incident_id = ?1 AND c.deleted_at IS NULL AND p.deleted_at IS NULL
              ORDER BY p.name COLLATE NOCASE, p.id, c.created_at",
@@ -212,6 +213,8 @@ impl Store {
                     person_email: r.get(11)?,
                     person_organisation: r.get(12)?,
                     person_audience: r.get(13)?,
+                    person_may_be_named: r.get(14)?,
+                    person_do_not_contact: r.get(15)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -263,6 +263,8 @@ pub struct ContributionWithPerson {
     pub person_email: String,
     pub person_organisation: String,
     pub person_audience: Audience,
+    pub person_may_be_named: bool,
+    pub person_do_not_contact: bool,
 }
 
 /// A contribution together with its incident (for the person page).

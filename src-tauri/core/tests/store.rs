@@ -197,6 +197,7 @@ fn deleting_an_incident_with_contributions_asks_first_and_can_be_undone() {
     assert_eq!(f.store.incident(&inc.id).unwrap_err().code(), "not_found");
     assert_eq!(f.store.person(&jane.id).unwrap().contribution_count, 0, "hidden with the incident");
     assert_eq!(row_count(&f.store, "contributions"), 1, "nothing cascades");
+    assert_eq!(f.store.overview().unwrap().contributions, 0, "hidden contributions are not counted");
     let restored = f.store.restore_incident(&inc.id).unwrap();
     assert_eq!(restored.contribution_count, 1);
     // An empty incident deletes without asking.

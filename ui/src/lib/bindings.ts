@@ -7,6 +7,11 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	appInfo: () => typedError<AppInfo_Serialize, IpcError_Serialize>(__TAURI_INVOKE("app_info")),
+	/**
+	 *  The UI reports that a view is on screen; the answer is the milliseconds since the process
+	 *  started. Logged, so start-up time can be measured on real data without instrumenting WebKit.
+	 */
+	markShown: (view: string) => typedError<number, IpcError_Serialize>(__TAURI_INVOKE("mark_shown", { view })),
 	overview: () => typedError<Overview, IpcError_Serialize>(__TAURI_INVOKE("overview")),
 	loadExample: () => typedError<Incident_Serialize, IpcError_Serialize>(__TAURI_INVOKE("load_example")),
 	listIncidents: (filter: IncidentFilter_Deserialize) => typedError<IncidentPage_Serialize, IpcError_Serialize>(__TAURI_INVOKE("list_incidents", { filter })),
@@ -43,7 +48,7 @@ export type AppInfo_Deserialize = {
 	data_dir: string,
 	database: string,
 	schema_version: number,
-	/**  Shown once at start-up, e.g. that a damaged settings file was kept aside. */
+	/**  Something to tell the person at start-up, e.g. that a damaged settings file was kept aside. */
 	notice?: string | null,
 };
 
@@ -53,7 +58,7 @@ export type AppInfo_Serialize = {
 	data_dir: string,
 	database: string,
 	schema_version: number,
-	/**  Shown once at start-up, e.g. that a damaged settings file was kept aside. */
+	/**  Something to tell the person at start-up, e.g. that a damaged settings file was kept aside. */
 	notice: string | null,
 };
 
@@ -116,6 +121,8 @@ export type ContributionWithPerson_Deserialize = {
 	person_email: string,
 	person_organisation: string,
 	person_audience: Audience,
+	person_may_be_named: boolean,
+	person_do_not_contact: boolean,
 };
 
 /**  A contribution together with who gave it (for the incident page). */
@@ -125,6 +132,8 @@ export type ContributionWithPerson_Serialize = {
 	person_email: string,
 	person_organisation: string,
 	person_audience: Audience,
+	person_may_be_named: boolean,
+	person_do_not_contact: boolean,
 };
 
 /**  One person's help on one incident. */

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import App from './App.svelte';
+import { fakeBackend, incident, type FakeBackend } from './test/fake';
+import type { Overview } from './lib/types';
+
+function backendWith(overview: Overview): FakeBackend {
+  return fakeBackend({
+    overview: async () => overview,
+    getPreferences: async () => ({ theme: 'dark' }),
+    appInfo: async () => ({
+      version: '0.1.0',
+      data_dir: '/tmp/aw',
+      database: '/tmp/aw/afterword.db',
+      schema_version: 1,
+      notice: 'Your settings file could not be read.',
+    }),
+    listIncidents: async () => ({ incidents: [], total: 0 }),
+  });
+}
+
+const empty: Overview = { incidents: 0, open_incidents: 0, people: 0, contributions: 0 };
+
+describe('App', () => {
+  it('welcomes a new user, and "start empty" leads to the empty incident list', async () => {
+    window.location.hash = '';
+    const backend = backendWith(empty);
+    render(App, { props: { backend } });
+
+    await screen.findByTestId('first-run');
+    expect(document.documentElement.dataset.theme).toBe('dark');
+    expect(screen.getByTestId('notice').textContent).toContain('settings file');
+
+    await fireEvent.click(screen.getByTestId('start-empty'));
+    const emptyState = await screen.findByTestId('empty-state');
+    expect(emptyState.textContent).toContain('No incidents yet');
+    expect(backend.listIncidents).toHaveBeenCalled();
+  });
+
+  it('loads the example and opens it', async () => {
+    window.location.hash = '';
+    const example = incident({ id: 'ex1', reference: 'INC-2026-0042' });
+    const backend = backendWith(empty);
+    backend.loadExample.mockResolvedValue(example);
+    backend.getIncident.mockResolvedValue({ incident: example, contributions: [] });
+    render(App, { props: { backend } });
+
+    await fireEvent.click(await screen.findByTestId('load-example'));
+    const heading = await screen.findByTestId('incident-heading');
+    expect(heading.textContent).toContain('INC-2026-0042');
+    expect(backend.getIncident).toHaveBeenCalledWith('ex1');
+    expect(window.location.hash).toBe('#/incidents/ex1');
+  });
+
+  it('goes straight to the incidents when there is data, with counts in the sidebar', async () => {
+    window.location.hash = '';
+    const backend = backendWith({ incidents: 3, open_incidents: 2, people: 5, contributions: 9 });
+    backend.listIncidents.mockResolvedValue({ incidents: [incident()], total: 3 });
+    render(App, { props: { backend } });
+
+    const row = await screen.findByTestId('incident-row');
+    expect(row.dataset.reference).toBe('INC-2026-0001');
+    expect(screen.queryByTestId('first-run')).toBeNull();
+    expect(screen.getByTestId('nav-incidents').textContent).toContain('3');
+    expect(screen.getByTestId('nav-people').textContent).toContain('5');
+    expect(screen.getByTestId('incident-count').textContent).toMatch(/Showing 1 of 3/);
+  });
+
+  it('opens the new-incident form with Ctrl+N from anywhere', async () => {
+    window.location.hash = '#/settings';
+    const backend = backendWith({ incidents: 1, open_incidents: 1, people: 1, contributions: 1 });
+    render(App, { props: { backend } });
+    await waitFor(() => expect(screen.getByTestId('data-dir').textContent).toBe('/tmp/aw'));
+
+    await fireEvent.keyDown(window, { key: 'n', ctrlKey: true });
+    expect(await screen.findByTestId('incident-title')).toBeTruthy();
+  });
+});

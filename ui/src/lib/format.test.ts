@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { formatDate, hue, initials, plural } from './format';
+import { toggle } from './filters.svelte';
+
+describe('format', () => {
+  it('shows ISO dates as day month year without shifting the day', () => {
+    expect(formatDate('2026-11-03')).toBe('3 Nov 2026');
+    expect(formatDate('2026-01-31T23:30:00Z')).toBe('31 Jan 2026');
+    expect(formatDate('')).toBe('');
+    expect(formatDate(null)).toBe('');
+    expect(formatDate('soon')).toBe('soon');
+  });
+
+  it('makes initials and plurals', () => {
+    expect(initials('Jane Whitfield')).toBe('JW');
+    expect(initials('  mary ann  de la cruz ')).toBe('MC');
+    expect(initials('Cher')).toBe('C');
+    expect(initials('')).toBe('?');
+    expect(plural(1, 'person', 'people')).toBe('1 person');
+    expect(plural(3, 'contribution')).toBe('3 contributions');
+  });
+
+  it('picks the same avatar colour for the same email', () => {
+    expect(hue('jane@corp.com')).toBe(hue('jane@corp.com'));
+    expect(hue('jane@corp.com')).toBeGreaterThanOrEqual(0);
+    expect(hue('jane@corp.com')).toBeLessThan(8);
+  });
+});
+
+describe('toggle', () => {
+  it('adds and removes a value, keeping the declared order', () => {
+    const order = ['open', 'investigating', 'closed'] as const;
+    expect(toggle([], 'closed', order)).toEqual(['closed']);
+    expect(toggle(['closed'], 'open', order)).toEqual(['open', 'closed']);
+    expect(toggle(['open', 'closed'], 'open', order)).toEqual(['closed']);
+  });
+});

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import bindingsSource from './bindings.ts?raw';
+import {
+  AUDIENCE_LABELS,
+  KIND_LABELS,
+  ROLE_LABELS,
+  SEVERITY_LABELS,
+  STATUS_LABELS,
+  STATUSES,
+  TECHNICAL_LEVEL_LABELS,
+  THEME_LABELS,
+  TLP_LABELS,
+  TLP_HINTS,
+  labelOf,
+  options,
+} from './labels';
+import { AUDIENCE_TONE, KIND_TONE, SEVERITY_TONE, STATUS_TONE } from '../components/Badge.svelte';
+
+/** The string-literal unions declared in the generated bindings, read from the file itself. */
+function unionsInBindings(): Map<string, string[]> {
+  const source: string = bindingsSource;
+  const unions = new Map<string, string[]>();
+  for (const match of source.matchAll(/export type (\w+) = ((?:"[^"]*"\s*\|?\s*)+);/g)) {
+    const [, name, body] = match;
+    unions.set(name!, [...body!.matchAll(/"([^"]*)"/g)].map((m) => m[1]!));
+  }
+  return unions;
+}
+
+describe('label maps', () => {
+  const unions = unionsInBindings();
+  const maps: [string, Record<string, string>][] = [
+    ['IncidentKind', KIND_LABELS],
+    ['Severity', SEVERITY_LABELS],
+    ['Status', STATUS_LABELS],
+    ['Tlp', TLP_LABELS],
+    ['Audience', AUDIENCE_LABELS],
+    ['TechnicalLevel', TECHNICAL_LEVEL_LABELS],
+    ['CreditRole', ROLE_LABELS],
+    ['Theme', THEME_LABELS],
+  ];
+
+  it.each(maps)('%s has a label for exactly the values in bindings.ts', (typeName, labels) => {
+    const values = unions.get(typeName);
+    expect(values, `${typeName} not found in bindings.ts`).toBeDefined();
+    expect(Object.keys(labels).sort()).toEqual([...values!].sort());
+    for (const label of Object.values(labels)) expect(label.trim()).not.toBe('');
+  });
+
+  it('badge tones and TLP hints cover every value too', () => {
+    expect(Object.keys(SEVERITY_TONE).sort()).toEqual([...unions.get('Severity')!].sort());
+    expect(Object.keys(STATUS_TONE).sort()).toEqual([...unions.get('Status')!].sort());
+    expect(Object.keys(KIND_TONE).sort()).toEqual([...unions.get('IncidentKind')!].sort());
+    expect(Object.keys(AUDIENCE_TONE).sort()).toEqual([...unions.get('Audience')!].sort());
+    expect(Object.keys(TLP_HINTS).sort()).toEqual([...unions.get('Tlp')!].sort());
+  });
+
+  it('lists statuses in life-cycle order', () => {
+    expect(STATUSES).toEqual(['open', 'investigating', 'contained', 'resolved', 'closed']);
+  });
+
+  it('uses the TLP 2.0 spellings', () => {
+    expect(options(TLP_LABELS).map((o) => o.label)).toEqual([
+      'TLP:CLEAR',
+      'TLP:GREEN',
+      'TLP:AMBER',
+      'TLP:AMBER+STRICT',
+      'TLP:RED',
+    ]);
+  });
+
+  it('shows an unknown value as itself rather than nothing', () => {
+    expect(labelOf(ROLE_LABELS, 'log_provider')).toBe('Log provider');
+    expect(labelOf(ROLE_LABELS, 'brand_new_role' as never)).toBe('brand_new_role');
+    expect(labelOf(ROLE_LABELS, null)).toBe('');
+  });
+});

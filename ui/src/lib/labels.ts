@@ -1,0 +1,111 @@
+// Human labels for every closed set the backend uses, in the order the UI lists them.
+// `Record<Union, …>` makes TypeScript refuse a map that misses a value of the generated type;
+// labels.test.ts also compares the keys with the unions written in bindings.ts.
+
+import type {
+  Audience,
+  CreditRole,
+  IncidentKind,
+  Severity,
+  Status,
+  TechnicalLevel,
+  Theme,
+  Tlp,
+} from './bindings';
+
+export const KIND_LABELS: Record<IncidentKind, string> = {
+  security_incident: 'Security incident',
+  phishing_report: 'Phishing report',
+  vulnerability_remediation: 'Vulnerability remediation',
+  other: 'Other',
+};
+
+export const SEVERITY_LABELS: Record<Severity, string> = {
+  low: 'Low',
+  medium: 'Medium',
+  high: 'High',
+  critical: 'Critical',
+};
+
+/** In life-cycle order: open → investigating → contained → resolved → closed. */
+export const STATUS_LABELS: Record<Status, string> = {
+  open: 'Open',
+  investigating: 'Investigating',
+  contained: 'Contained',
+  resolved: 'Resolved',
+  closed: 'Closed',
+};
+
+/** TLP 2.0, from least to most restricted. */
+export const TLP_LABELS: Record<Tlp, string> = {
+  clear: 'TLP:CLEAR',
+  green: 'TLP:GREEN',
+  amber: 'TLP:AMBER',
+  amber_strict: 'TLP:AMBER+STRICT',
+  red: 'TLP:RED',
+};
+
+/** What each TLP label lets a recipient do with the information (FIRST TLP 2.0, in short). */
+export const TLP_HINTS: Record<Tlp, string> = {
+  clear: 'No limit on disclosure.',
+  green: 'The recipient’s community, not public channels.',
+  amber: 'The recipient’s organisation and its clients, on a need-to-know basis.',
+  amber_strict: 'The recipient’s organisation only.',
+  red: 'Named recipients only, no further.',
+};
+
+export const AUDIENCE_LABELS: Record<Audience, string> = {
+  end_user: 'End user',
+  it_operations: 'IT / operations',
+  third_party: 'Third party / vendor',
+  security_colleague: 'Security colleague',
+  management: 'Management',
+};
+
+export const TECHNICAL_LEVEL_LABELS: Record<TechnicalLevel, string> = {
+  non_technical: 'Non-technical',
+  technical: 'Technical',
+  expert: 'Expert',
+};
+
+export const ROLE_LABELS: Record<CreditRole, string> = {
+  finder: 'Finder / reporter',
+  log_provider: 'Log provider',
+  analyst: 'Analyst',
+  coordinator: 'Coordinator',
+  remediation: 'Remediation',
+  expertise: 'Expertise',
+  access: 'Access',
+  other: 'Other',
+};
+
+export const THEME_LABELS: Record<Theme, string> = {
+  system: 'System',
+  light: 'Light',
+  dark: 'Dark',
+};
+
+/** The values of a label map, in the order they are declared. */
+export function valuesOf<T extends string>(labels: Record<T, string>): T[] {
+  return Object.keys(labels) as T[];
+}
+
+export const KINDS = valuesOf(KIND_LABELS);
+export const SEVERITIES = valuesOf(SEVERITY_LABELS);
+export const STATUSES = valuesOf(STATUS_LABELS);
+export const TLPS = valuesOf(TLP_LABELS);
+export const AUDIENCES = valuesOf(AUDIENCE_LABELS);
+export const TECHNICAL_LEVELS = valuesOf(TECHNICAL_LEVEL_LABELS);
+export const ROLES = valuesOf(ROLE_LABELS);
+export const THEMES = valuesOf(THEME_LABELS);
+
+/** `{value, label}` pairs for a `<select>`. */
+export function options<T extends string>(labels: Record<T, string>): { value: T; label: string }[] {
+  return valuesOf(labels).map((value) => ({ value, label: labels[value] }));
+}
+
+/** The label for `value`, or the raw value when a newer backend sends one this UI does not know. */
+export function labelOf<T extends string>(labels: Record<T, string>, value: T | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  return Object.prototype.hasOwnProperty.call(labels, value) ? labels[value] : String(value);
+}

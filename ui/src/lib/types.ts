@@ -1,0 +1,61 @@
+// The domain types the UI works with, named plainly. bindings.ts has two shapes per type:
+// `_Serialize` (what the backend sends: every field present) and `_Deserialize` (what it
+// accepts: optional fields may be left out). Answers use the first, requests the second.
+
+export type {
+  Audience,
+  CreditRole,
+  Deleted,
+  IncidentKind,
+  Overview,
+  Person,
+  Severity,
+  Status,
+  TechnicalLevel,
+  Theme,
+  Tlp,
+} from './bindings';
+
+import type {
+  AppInfo_Serialize,
+  ContributionInput_Deserialize,
+  ContributionWithIncident_Serialize,
+  ContributionWithPerson_Serialize,
+  Contribution_Serialize,
+  IncidentDetail_Serialize,
+  IncidentFilter_Deserialize,
+  IncidentInput_Deserialize,
+  IncidentPage_Serialize,
+  Incident_Serialize,
+  IpcError_Serialize,
+  PersonDetail_Serialize,
+  PersonInput_Deserialize,
+  Preferences_Serialize,
+  QuickAddOutcome_Serialize,
+  QuickAddPreview_Serialize,
+  QuickAddRequest_Deserialize,
+  QuickAdd_Serialize,
+} from './bindings';
+
+// answers
+export type AppInfo = AppInfo_Serialize;
+export type Incident = Incident_Serialize;
+export type IncidentPage = IncidentPage_Serialize;
+export type IncidentDetail = IncidentDetail_Serialize;
+export type Contribution = Contribution_Serialize;
+export type ContributionWithPerson = ContributionWithPerson_Serialize;
+export type ContributionWithIncident = ContributionWithIncident_Serialize;
+export type PersonDetail = PersonDetail_Serialize;
+export type Preferences = Preferences_Serialize;
+export type QuickAdd = QuickAdd_Serialize;
+export type QuickAddPreview = QuickAddPreview_Serialize;
+export type QuickAddOutcome = QuickAddOutcome_Serialize;
+export type IpcError = IpcError_Serialize;
+
+// requests
+export type IncidentFilter = IncidentFilter_Deserialize;
+export type IncidentInput = IncidentInput_Deserialize;
+export type PersonInput = PersonInput_Deserialize;
+export type ContributionInput = ContributionInput_Deserialize;
+export type QuickAddRequest = QuickAddRequest_Deserialize;
+export type PreferencesInput = Preferences_Serialize;

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import IncidentDetail from './IncidentDetail.svelte';
+import ConfirmDialog from '../components/ConfirmDialog.svelte';
+import ToastHost from '../components/ToastHost.svelte';
+import { fakeBackend, incident, person, selectOption, withBackend } from '../test/fake';
+import { ApiError } from '../lib/api';
+import type { ContributionWithPerson, IncidentDetail as Detail } from '../lib/types';
+
+function row(id: string, personId: string, name: string, what: string): ContributionWithPerson {
+  return {
+    contribution: {
+      id,
+      incident_id: 'i1',
+      person_id: personId,
+      role: 'log_provider',
+      what,
+      given_on: '2026-11-02',
+      impact: '',
+      constraints: '',
+      created_at: '2026-11-03T10:00:00Z',
+      updated_at: '2026-11-03T10:00:00Z',
+    },
+    person_name: name,
+    person_email: `${personId}@corp.com`,
+    person_organisation: 'Corp',
+    person_audience: 'it_operations',
+    person_may_be_named: true,
+    person_do_not_contact: false,
+  };
+}
+
+const detail: Detail = {
+  incident: incident({ contribution_count: 3, contributor_count: 2 }),
+  contributions: [
+    row('c1', 'ann', 'Ann Lee', 'proxy logs 1–3 Nov'),
+    row('c2', 'ann', 'Ann Lee', 'DNS logs'),
+    row('c3', 'bo', 'Bo Chen', 'reported the mail'),
+  ],
+};
+
+describe('IncidentDetail', () => {
+  it('groups contributions by person', async () => {
+    const backend = fakeBackend({ getIncident: async () => detail, searchPeople: async () => [person()] });
+    render(IncidentDetail, withBackend(backend, { id: 'i1' }));
+
+    const groups = await screen.findAllByTestId('contributor');
+    expect(groups).toHaveLength(2);
+    expect(groups[0]!.textContent).toContain('Ann Lee');
+    expect(groups[0]!.textContent).toContain('ann@corp.com');
+    expect(groups[0]!.querySelectorAll('[data-testid="contribution-row"]')).toHaveLength(2);
+    expect(groups[1]!.textContent).toContain('Bo Chen');
+    expect(screen.getByTestId('incident-heading').textContent).toMatch(/INC-2026-0001\s*Phishing wave against finance/);
+  });
+
+  it('asks before deleting an incident that has contributions, and offers undo', async () => {
+    const backend = fakeBackend({
+      getIncident: async () => detail,
+      deleteIncident: async (_id, confirmed) => {
+        if (!confirmed) throw new ApiError('needs_confirmation', 'INC-2026-0001 has 3 contributions from 2 people.');
+        return { id: 'i1', contributions_hidden: 3 };
+      },
+      restoreIncident: async () => detail.incident,
+    });
+    const options = withBackend(backend, { id: 'i1' });
+    render(IncidentDetail, options);
+    render(ConfirmDialog, { context: options.context });
+    render(ToastHost, { context: options.context });
+
+    await fireEvent.click(await screen.findByTestId('delete-incident'));
+    const dialog = await screen.findByTestId('confirm-dialog');
+    expect(dialog.textContent).toContain('3 contributions from 2 people');
+    expect(backend.deleteIncident).toHaveBeenCalledTimes(1);
+
+    await fireEvent.click(screen.getByTestId('confirm-ok'));
+    await waitFor(() => expect(backend.deleteIncident).toHaveBeenLastCalledWith('i1', true));
+    const toast = await screen.findByTestId('toast');
+    expect(toast.textContent).toContain('Deleted INC-2026-0001');
+
+    await fireEvent.click(screen.getByTestId('toast-undo'));
+    await waitFor(() => expect(backend.restoreIncident).toHaveBeenCalledWith('i1'));
+  });
+
+  it('does nothing when the deletion is not confirmed', async () => {
+    const backend = fakeBackend({
+      getIncident: async () => detail,
+      deleteIncident: async () => {
+        throw new ApiError('needs_confirmation', 'It has contributions.');
+      },
+    });
+    const options = withBackend(backend, { id: 'i1' });
+    render(IncidentDetail, options);
+    render(ConfirmDialog, { context: options.context });
+
+    await fireEvent.click(await screen.findByTestId('delete-incident'));
+    await fireEvent.click(await screen.findByTestId('confirm-cancel'));
+    await waitFor(() => expect(screen.queryByTestId('confirm-dialog')).toBeNull());
+    expect(backend.deleteIncident).toHaveBeenCalledTimes(1);
+    expect(screen.getByTestId('incident-detail')).toBeTruthy();
+  });
+
+  it('changes the status through the backend', async () => {
+    const backend = fakeBackend({
+      getIncident: async () => detail,
+      setIncidentStatus: async (_id, status) => ({ ...detail.incident, status }),
+    });
+    render(IncidentDetail, withBackend(backend, { id: 'i1' }));
+    const select = (await screen.findByTestId('status-select')) as HTMLSelectElement;
+    expect(select.value).toBe('investigating');
+    selectOption(select, 'contained');
+    await waitFor(() => expect(backend.setIncidentStatus).toHaveBeenCalledWith('i1', 'contained'));
+    await waitFor(() => expect(screen.getByTestId('incident-detail').textContent).toContain('Contained'));
+  });
+});
