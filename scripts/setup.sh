@@ -43,7 +43,9 @@ fi
 
 if [[ ! -d ui/node_modules ]] || [[ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]]; then
   echo "setup: installing the UI's npm packages"
-  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+  # `npm install`, not `npm ci`: the lock lists the Tauri CLI's binaries for every platform as
+  # optional, and `npm ci` refuses a registry that lacks the ones for other platforms.
+  (cd ui && npm install --no-audit --no-fund --loglevel=error)
 fi
 
 if $want_test && ! command -v tauri-driver >/dev/null; then

@@ -167,6 +167,24 @@ test('a damaged settings file is reported and kept aside, not silently reset', {
   assert.equal(kept.length, 1);
 });
 
+test('the content security policy blocks eval, inline scripts and inline styles', { timeout: 180000 }, async () => {
+  const ws = workspace('csp');
+  await withApp(ws, async (d) => {
+    await d.find('[data-testid="first-run"]');
+    assert.equal(await d.execute('try { eval("1 + 1"); return "allowed"; } catch (e) { return e.name; }'), 'EvalError');
+    assert.equal(await d.execute(`const s = document.createElement('script');
+      s.textContent = 'window.injected = 1';
+      document.head.appendChild(s);
+      return window.injected === 1;`), false);
+    assert.notEqual(await d.execute(`const e = document.createElement('div');
+      e.setAttribute('style', 'width: 123px');
+      document.body.appendChild(e);
+      const width = getComputedStyle(e).width;
+      e.remove();
+      return width;`), '123px');
+  });
+});
+
 test('theme preference persists across restarts', { timeout: 180000 }, async () => {
   const ws = workspace('theme');
   await withApp(ws, async (d) => {
@@ -204,6 +222,7 @@ test('the window opens where and as large as it was left', { timeout: 180000 }, 
     const r = await d.windowRect();
     assert.deepEqual({ width: r.width, height: r.height }, { width: wanted.width, height: wanted.height });
     assert.deepEqual({ x: r.x, y: r.y }, { x: wanted.x, y: wanted.y });
+    await d.screenshot('09-restored-geometry');
   });
 });
 
