@@ -66,8 +66,11 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
 
 pub fn run() {
     let started = std::time::Instant::now();
+    // Logs go to stderr, coloured only on a terminal, so a redirected log stays greppable.
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 
     let options = launch::Options::from_args(std::env::args().skip(1));

@@ -47,6 +47,8 @@ fn benches(c: &mut Criterion) {
         })
     });
 
+    c.bench_function("overview counts (sidebar, first-run check)", |b| b.iter(|| black_box(store.overview().unwrap())));
+
     let mut list = c.benchmark_group("incident list (10k incidents)");
     list.bench_function("first page, no filter", |b| {
         b.iter(|| black_box(store.list_incidents(&IncidentFilter::default()).unwrap()))

@@ -20,6 +20,7 @@ CREATE TABLE incidents (
 -- A reference is unique among live incidents; a deleted one keeps its reference until restored.
 CREATE UNIQUE INDEX incidents_reference ON incidents (reference COLLATE NOCASE) WHERE deleted_at IS NULL;
 CREATE INDEX incidents_opened ON incidents (opened_on DESC, created_at DESC);
+CREATE INDEX incidents_deleted ON incidents (id) WHERE deleted_at IS NOT NULL;
 
 CREATE TABLE people (
     id              TEXT PRIMARY KEY NOT NULL,
@@ -41,8 +42,10 @@ CREATE TABLE people (
 );
 CREATE UNIQUE INDEX people_email ON people (email_key) WHERE deleted_at IS NULL;
 CREATE INDEX people_name ON people (name COLLATE NOCASE);
--- Joins that keep only live people read this small index instead of the rows.
+-- Joins that keep only live people read this index instead of the rows; the deleted few are
+-- found without a scan.
 CREATE INDEX people_live ON people (id) WHERE deleted_at IS NULL;
+CREATE INDEX people_deleted ON people (id) WHERE deleted_at IS NOT NULL;
 
 -- Search-as-you-type over people: prefix queries on name, preferred name, email, organisation, team.
 CREATE VIRTUAL TABLE people_search USING fts5 (

@@ -345,6 +345,7 @@ fn deleting_a_person_asks_first_hides_their_contributions_and_undo_brings_them_b
     assert_eq!(f.store.delete_person(&jane.id, false).unwrap_err().code(), "needs_confirmation");
     f.store.delete_person(&jane.id, true).unwrap();
     assert_eq!(f.store.incident(&inc.id).unwrap().contribution_count, 0);
+    assert_eq!(f.store.overview().unwrap().contributions, 0, "hidden with their person");
     assert!(f.store.search_people("jane", None).unwrap().is_empty());
     // The email is free while the person is deleted; restoring then explains the clash.
     let other = person(&f.store, "Jane Two", "JANE@corp.com");
