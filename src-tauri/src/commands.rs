@@ -18,24 +18,21 @@ pub struct AppInfo {
     pub schema_version: u32,
     /// Something to tell the person at start-up, e.g. that a damaged settings file was kept aside.
     pub notice: Option<String>,
+    /// Why the database could not be opened (newer version, damaged); the UI shows only this.
+    pub database_problem: Option<String>,
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn app_info(state: State<'_, AppState>) -> Answer<AppInfo> {
-    let notice = state.settings_notice.lock().map(|n| n.clone()).unwrap_or(None);
-    let data_dir = state.data_dir.display().to_string();
-    state
-        .run(move |s| {
-            Ok(AppInfo {
-                version: env!("CARGO_PKG_VERSION").into(),
-                data_dir,
-                database: s.path().display().to_string(),
-                schema_version: SCHEMA_VERSION as u32,
-                notice,
-            })
-        })
-        .await
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION").into(),
+        data_dir: state.data_dir.display().to_string(),
+        database: state.data_dir.join(DATABASE_FILE).display().to_string(),
+        schema_version: SCHEMA_VERSION as u32,
+        notice: state.settings_notice.lock().map(|n| n.clone()).unwrap_or(None),
+        database_problem: state.database_problem(),
+    })
 }
 
 /// The UI reports that a view is on screen; the answer is the milliseconds since the process

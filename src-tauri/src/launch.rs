@@ -24,8 +24,9 @@ impl Options {
     }
 }
 
-/// Reports a problem that stops the app from starting (a newer or damaged database, say) on
-/// stderr and in a native dialog-free way, then exits. The message names the file and what to do.
+/// Reports a problem that stops the app before it has a window (no data folder can be found, the
+/// windowing system is missing) on stderr and exits with status 1. Database problems do not come
+/// here: the window opens and explains them (see [`crate::AppState`]).
 pub fn fail(message: &str) -> ! {
     eprintln!("Afterword cannot start: {message}");
     tracing::error!(message, "start-up failed");

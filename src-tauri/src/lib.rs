@@ -78,10 +78,10 @@ pub fn run() {
         Ok(dir) => dir,
         Err(e) => launch::fail(&e.to_string()),
     };
-    let state = match AppState::open_at(data_dir, started) {
-        Ok(state) => state,
-        Err(e) => launch::fail(&e.to_string()),
-    };
+    let state = AppState::open_at(data_dir, started);
+    if let Some(problem) = state.database_problem() {
+        eprintln!("Afterword cannot open its database: {problem}");
+    }
 
     let specta = specta_builder::<tauri::Wry>();
     tauri::Builder::default()

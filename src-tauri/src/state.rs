@@ -1,6 +1,10 @@
 //! [`AppState`]: the open [`Store`] behind a mutex, shared by all commands, and what the app
 //! learned at launch (data folder, settings notice).
 //!
+//! A database that cannot be opened (written by a newer version, damaged) does not stop the app:
+//! the window opens and every command answers `database_unavailable` with the reason, which the
+//! UI shows in place of its screens, so a person who started the app from a menu sees why.
+//!
 //! SQLite work is blocking, so [`AppState::run`] moves it off the async runtime's threads and
 //! never onto the main (UI) thread: the window stays responsive during long queries.
 
@@ -12,7 +16,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 pub struct AppState {
-    store: Arc<Mutex<Store>>,
+    store: Result<Arc<Mutex<Store>>, IpcError>,
     pub data_dir: PathBuf,
     /// When the process started, for [`crate::commands::mark_shown`].
     pub started: Instant,
@@ -22,19 +26,21 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn open(data_dir: PathBuf) -> afterword_core::Result<AppState> {
+    pub fn open(data_dir: PathBuf) -> AppState {
         AppState::open_at(data_dir, Instant::now())
     }
 
-    pub fn open_at(data_dir: PathBuf, started: Instant) -> afterword_core::Result<AppState> {
-        let store = Store::open_in(&data_dir)?;
-        Ok(AppState {
-            store: Arc::new(Mutex::new(store)),
-            data_dir,
-            started,
-            settings_notice: Mutex::new(None),
-            preferences: OnceLock::new(),
-        })
+    pub fn open_at(data_dir: PathBuf, started: Instant) -> AppState {
+        let store = Store::open_in(&data_dir).map(|store| Arc::new(Mutex::new(store))).map_err(|error| {
+            tracing::error!(%error, "the database cannot be opened");
+            IpcError::new("database_unavailable", error.to_string())
+        });
+        AppState { store, data_dir, started, settings_notice: Mutex::new(None), preferences: OnceLock::new() }
+    }
+
+    /// Why the database could not be opened, if it could not.
+    pub fn database_problem(&self) -> Option<String> {
+        self.store.as_ref().err().map(|e| e.message.clone())
     }
 
     pub(crate) fn set_preferences(&self, file: Box<dyn PreferenceFile>) {
@@ -54,7 +60,7 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&Store) -> afterword_core::Result<T> + Send + 'static,
     {
-        let store = Arc::clone(&self.store);
+        let store = Arc::clone(self.store.as_ref().map_err(Clone::clone)?);
         tauri::async_runtime::spawn_blocking(move || {
             // A panic in an earlier command poisons the lock; the connection itself is still sound
             // (every write is a transaction that rolled back), so carry on with it.

@@ -15,7 +15,7 @@ struct App {
 
 fn app() -> App {
     let dir = tempfile::tempdir().unwrap();
-    let state = AppState::open(dir.path().to_path_buf()).unwrap();
+    let state = AppState::open(dir.path().to_path_buf());
     let app = mock_builder()
         .plugin(tauri_plugin_store::Builder::default().build())
         .manage(state)
@@ -99,6 +99,28 @@ fn preferences_are_saved_in_the_store_file() {
     assert_eq!(call(&app, "get_preferences", json!({})).unwrap()["theme"], "dark");
     let saved: Value = serde_json::from_slice(&std::fs::read(app._dir.path().join("settings.json")).unwrap()).unwrap();
     assert_eq!(saved["preferences"]["theme"], "dark");
+}
+
+#[test]
+fn an_unopenable_database_makes_every_command_explain_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join(afterword_core::DATABASE_FILE);
+    std::fs::write(&db, b"not a database at all, just some notes").unwrap();
+    let state = AppState::open(dir.path().to_path_buf());
+    let problem = state.database_problem().expect("a problem");
+    assert!(problem.contains(&db.display().to_string()), "{problem}");
+    let app = mock_builder()
+        .plugin(tauri_plugin_store::Builder::default().build())
+        .manage(state)
+        .invoke_handler(specta_builder::<MockRuntime>().invoke_handler())
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    let app = App { _dir: dir, _app: app, window };
+    let err = call(&app, "overview", json!({})).unwrap_err();
+    assert_eq!(err["code"], "database_unavailable");
+    assert_eq!(call(&app, "app_info", json!({})).unwrap()["database_problem"], json!(problem));
+    assert_eq!(std::fs::read(&db).unwrap(), b"not a database at all, just some notes");
 }
 
 /// Keeps `ui/src/lib/bindings.ts` in step with the Rust signatures: regenerates it, and fails

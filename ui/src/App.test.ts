@@ -3,6 +3,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import App from './App.svelte';
 import { fakeBackend, incident, type FakeBackend } from './test/fake';
 import type { Overview } from './lib/types';
+import { ApiError } from './lib/api';
 
 function backendWith(overview: Overview): FakeBackend {
   return fakeBackend({
@@ -14,6 +15,7 @@ function backendWith(overview: Overview): FakeBackend {
       database: '/tmp/aw/afterword.db',
       schema_version: 1,
       notice: 'Your settings file could not be read.',
+      database_problem: null,
     }),
     listIncidents: async () => ({ incidents: [], total: 0 }),
   });
@@ -22,6 +24,20 @@ function backendWith(overview: Overview): FakeBackend {
 const empty: Overview = { incidents: 0, open_incidents: 0, people: 0, contributions: 0 };
 
 describe('App', () => {
+  it('shows only the reason when the database cannot be opened', async () => {
+    window.location.hash = '';
+    const backend = backendWith(empty);
+    backend.overview.mockImplementation(async () => {
+      throw new ApiError('database_unavailable', 'The database /d/afterword.db was written by a newer version.');
+    });
+    render(App, { props: { backend } });
+
+    const problem = await screen.findByTestId('database-problem');
+    expect(problem.textContent).toContain('/d/afterword.db was written by a newer version');
+    expect(screen.queryByTestId('first-run')).toBeNull();
+    expect(screen.queryByTestId('incident-list')).toBeNull();
+  });
+
   it('welcomes a new user, and "start empty" leads to the empty incident list', async () => {
     window.location.hash = '';
     const backend = backendWith(empty);

@@ -50,6 +50,8 @@ export type AppInfo_Deserialize = {
 	schema_version: number,
 	/**  Something to tell the person at start-up, e.g. that a damaged settings file was kept aside. */
 	notice?: string | null,
+	/**  Why the database could not be opened (newer version, damaged); the UI shows only this. */
+	database_problem?: string | null,
 };
 
 /**  Facts about this installation for the Settings screen and start-up notices. */
@@ -60,6 +62,8 @@ export type AppInfo_Serialize = {
 	schema_version: number,
 	/**  Something to tell the person at start-up, e.g. that a damaged settings file was kept aside. */
 	notice: string | null,
+	/**  Why the database could not be opened (newer version, damaged); the UI shows only this. */
+	database_problem: string | null,
 };
 
 /**  Who a contributor is, which decides tone and what they may be told. */
