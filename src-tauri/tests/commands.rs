@@ -5,7 +5,7 @@ use afterword_app::{specta_builder, AppState};
 use serde_json::{json, Value};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::{InvokeRequest, WebviewWindowBuilder};
-use tauri::WebviewWindow;
+use tauri::{Manager, WebviewWindow};
 
 struct App {
     _dir: tempfile::TempDir,
@@ -14,7 +14,11 @@ struct App {
 }
 
 fn app() -> App {
-    let dir = tempfile::tempdir().unwrap();
+    app_in(tempfile::tempdir().unwrap())
+}
+
+/// The app over the data folder `dir`, whatever it holds.
+fn app_in(dir: tempfile::TempDir) -> App {
     let state = AppState::open(dir.path().to_path_buf());
     let app = mock_builder()
         .plugin(tauri_plugin_store::Builder::default().build())
@@ -106,17 +110,9 @@ fn an_unopenable_database_makes_every_command_explain_why() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join(afterword_core::DATABASE_FILE);
     std::fs::write(&db, b"not a database at all, just some notes").unwrap();
-    let state = AppState::open(dir.path().to_path_buf());
-    let problem = state.database_problem().expect("a problem");
+    let app = app_in(dir);
+    let problem = app._app.state::<AppState>().database_problem().expect("a problem");
     assert!(problem.contains(&db.display().to_string()), "{problem}");
-    let app = mock_builder()
-        .plugin(tauri_plugin_store::Builder::default().build())
-        .manage(state)
-        .invoke_handler(specta_builder::<MockRuntime>().invoke_handler())
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    let app = App { _dir: dir, _app: app, window };
     let err = call(&app, "overview", json!({})).unwrap_err();
     assert_eq!(err["code"], "database_unavailable");
     assert_eq!(call(&app, "app_info", json!({})).unwrap()["database_problem"], json!(problem));
