@@ -1,14 +1,17 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import IncidentForm from './IncidentForm.svelte';
 import { fakeBackend, incident, invalid, selectOption, withBackend } from '../test/fake';
 import { ApiError } from '../lib/api';
+import { confirmations } from '../lib/confirm.svelte';
 
 function type(testid: string, value: string) {
   const input = screen.getByTestId(testid) as HTMLInputElement;
   input.value = value;
   return fireEvent.input(input);
 }
+
+afterEach(() => confirmations.answer(false));
 
 describe('IncidentForm', () => {
   it('shows a backend "invalid" error next to the field it names', async () => {
@@ -82,6 +85,26 @@ describe('IncidentForm', () => {
     await fireEvent.click(screen.getByTestId('incident-save'));
     expect(await screen.findByRole('alert')).toHaveProperty('textContent', 'The database is locked.');
     expect(screen.queryByTestId('field-error')).toBeNull();
+  });
+
+  it('asks before Esc or Cancel throws away what was typed', async () => {
+    const onclose = vi.fn();
+    const ask = vi.spyOn(confirmations, 'ask');
+    render(IncidentForm, withBackend(fakeBackend(), { onclose, onsaved: vi.fn() }));
+    await type('incident-title', 'Half a title');
+
+    await fireEvent.keyDown(screen.getByTestId('incident-title'), { key: 'Escape' });
+    expect(ask).toHaveBeenCalledTimes(1);
+    expect(confirmations.pending?.title).toBe('Discard changes?');
+    confirmations.answer(false);
+    await new Promise((settle) => setTimeout(settle, 0));
+    expect(onclose).not.toHaveBeenCalled();
+    expect((screen.getByTestId('incident-title') as HTMLInputElement).value).toBe('Half a title');
+
+    await fireEvent.click(screen.getByTestId('incident-cancel'));
+    expect(ask).toHaveBeenCalledTimes(2);
+    confirmations.answer(true);
+    await waitFor(() => expect(onclose).toHaveBeenCalledTimes(1));
   });
 
   it('cancels with Esc', async () => {
