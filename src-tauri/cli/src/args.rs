@@ -29,6 +29,17 @@ pub enum Command {
     /// Contributions: add, quick.
     #[command(subcommand)]
     Contribution(ContributionCommand),
+    /// The sender identity and own organisation: show, set KEY VALUE.
+    #[command(subcommand)]
+    Settings(crate::compose::SettingsCommand),
+    /// An incident's outcome, in TLP-labelled sections: add, list.
+    #[command(subcommand)]
+    Outcome(crate::compose::OutcomeCommand),
+    /// Thank-you messages: generate, list, approve, skip.
+    #[command(subcommand)]
+    Messages(crate::compose::MessagesCommand),
+    /// Dry run: write one .eml per message that is not skipped to a folder.
+    Render(crate::compose::RenderArgs),
     /// Load the example incident (as offered on the app's first run).
     Example,
     /// Fill the database with a synthetic dataset for benchmarks.
@@ -84,6 +95,9 @@ pub enum IncidentCommand {
         incident: String,
         #[arg(value_parser = choice!(Status))]
         status: Status,
+        /// Close even if some contributors are neither thanked nor skipped.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -201,9 +215,9 @@ pub fn run_incident(store: &Store, out: &Printer, command: IncidentCommand) -> R
             })?)
         }
         IncidentCommand::Show { incident } => out.incident_detail(&store.incident_detail(&incident)?),
-        IncidentCommand::Status { incident, status } => {
+        IncidentCommand::Status { incident, status, force } => {
             let id = store.incident(&incident)?.id;
-            out.incident(&store.set_incident_status(&id, status)?)
+            out.incident(&store.set_incident_status(&id, status, force)?)
         }
     }
 }

@@ -5,6 +5,7 @@
 //! `error[code]: message` (or `{code, message}` with `--json`) with exit status 1.
 
 mod args;
+mod compose;
 mod output;
 
 use afterword_core::{Error, Store};
@@ -28,6 +29,10 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Incident(command) => args::run_incident(&store, &out, command),
         Command::Person(command) => args::run_person(&store, &out, command),
         Command::Contribution(command) => args::run_contribution(&store, &out, command),
+        Command::Settings(command) => compose::run_settings(&store, &out, command),
+        Command::Outcome(command) => compose::run_outcome(&store, &out, command),
+        Command::Messages(command) => compose::run_messages(&store, &out, command),
+        Command::Render(args) => compose::run_render(&store, &out, args),
         Command::Example => out.incident(&store.load_example()?),
         Command::Generate(spec) => {
             let first = store.generate(spec.into())?;

@@ -12,7 +12,7 @@ fn print_json(value: &impl Serialize) {
 }
 
 impl Printer {
-    fn either<T: Serialize>(&self, value: &T, text: impl FnOnce()) -> Result<()> {
+    pub(crate) fn either<T: Serialize>(&self, value: &T, text: impl FnOnce()) -> Result<()> {
         if self.json {
             print_json(value);
         } else {

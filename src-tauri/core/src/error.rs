@@ -45,6 +45,10 @@ pub enum Error {
     #[error("{context}: {source}")]
     Io { context: String, source: std::io::Error },
 
+    /// A thank-you template that cannot be filled in: where (part, line, column) and why.
+    #[error("{0}")]
+    Template(#[from] crate::compose::render::TemplateError),
+
     /// Any other database failure.
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
@@ -62,6 +66,7 @@ impl Error {
             Error::NewerSchema { .. } => "newer_schema",
             Error::Damaged { .. } => "damaged_database",
             Error::Io { .. } => "io",
+            Error::Template(_) => "template",
             Error::Database(_) => "database",
         }
     }

@@ -96,7 +96,7 @@ impl Store {
                     constraints: p.constraints.into(),
                 })?;
             }
-            self.set_incident_status(&incident.id, Status::Investigating)
+            self.set_incident_status(&incident.id, Status::Investigating, false)
         })
     }
 

@@ -163,10 +163,24 @@ impl Store {
     }
 
     /// Moves an incident to `status`. Closing stamps the closing date; reopening clears it.
-    pub fn set_incident_status(&self, id: &str, status: Status) -> Result<Incident> {
+    /// Closing while a contributor is neither thanked nor skipped asks first
+    /// ([`Error::NeedsConfirmation`] listing them) unless `confirmed`.
+    pub fn set_incident_status(&self, id: &str, status: Status, confirmed: bool) -> Result<Incident> {
         let before = self.incident(id)?;
         if before.status == status {
             return Ok(before);
+        }
+        if status == Status::Closed && !confirmed {
+            let closeout = self.closeout(&before.id)?;
+            if closeout.loose_ends > 0 {
+                return Err(Error::NeedsConfirmation(format!(
+                    "{} of {} contributors to {} have not been thanked or skipped yet: {}. Close it anyway?",
+                    closeout.loose_ends,
+                    closeout.items.len(),
+                    before.reference,
+                    closeout.describe_loose_ends(5)
+                )));
+            }
         }
         let closed_on = (status == Status::Closed).then(|| self.today());
         self.write(|tx| {

@@ -10,6 +10,7 @@
 //! - [`Error`] is the crate's one error type; [`Error::code`] is what front ends branch on.
 
 pub mod audit;
+pub mod compose;
 pub mod contributions;
 pub mod error;
 pub mod example;
@@ -19,6 +20,7 @@ pub mod model;
 pub mod people;
 pub mod preferences;
 pub mod quick_add;
+pub mod settings;
 pub mod store;
 pub mod validate;
 
@@ -29,4 +31,5 @@ pub use incidents::IncidentPage;
 pub use model::*;
 pub use preferences::{Preferences, Theme};
 pub use quick_add::{parse_quick_add, QuickAdd};
+pub use settings::{SettingKey, Settings};
 pub use store::{data_dir, Clock, Store, SystemClock, DATABASE_FILE, DATA_DIR_ENV, SCHEMA_VERSION};

@@ -131,6 +131,24 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// Where a thank-you message is in its life: composed (draft → approved, or skipped with a
+    /// reason), then the outbox's states (queued → sending → sent; deferred, failed, uncertain,
+    /// cancelled).
+    MessageState {
+        Draft = "draft": "Draft",
+        Approved = "approved": "Approved",
+        Queued = "queued": "Queued",
+        Sending = "sending": "Sending",
+        Sent = "sent": "Sent",
+        Deferred = "deferred": "Deferred",
+        Failed = "failed": "Failed",
+        Uncertain = "uncertain": "Uncertain",
+        Cancelled = "cancelled": "Cancelled",
+        Skipped = "skipped": "Skipped",
+    }
+);
+
 /// An incident as stored, with a count of its live contributions and contributors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 pub struct Incident {

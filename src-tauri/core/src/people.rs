@@ -293,6 +293,24 @@ impl Store {
                 "UPDATE contributions SET person_id = ?1, updated_at = ?3 WHERE person_id = ?2",
                 params![keep, duplicate, now],
             )?;
+            // A TLP:RED section that named the duplicate now names the kept person; their
+            // messages follow them unless the kept person already has one for that incident.
+            tx.execute(
+                "INSERT OR IGNORE INTO outcome_section_readers (section_id, person_id)
+                 SELECT section_id, ?1 FROM outcome_section_readers WHERE person_id = ?2",
+                params![keep, duplicate],
+            )?;
+            tx.execute("DELETE FROM outcome_section_readers WHERE person_id = ?1", params![duplicate])?;
+            tx.execute(
+                "UPDATE messages SET deleted_at = ?3, updated_at = ?3
+                 WHERE person_id = ?2 AND deleted_at IS NULL AND incident_id IN
+                       (SELECT incident_id FROM messages WHERE person_id = ?1 AND deleted_at IS NULL)",
+                params![keep, duplicate, now],
+            )?;
+            tx.execute(
+                "UPDATE messages SET person_id = ?1, updated_at = ?3 WHERE person_id = ?2 AND deleted_at IS NULL",
+                params![keep, duplicate, now],
+            )?;
             tx.execute(
                 "UPDATE people SET preferred_name = ?2, organisation = ?3, team = ?4, notes = ?5,
                     may_be_named = ?6, do_not_contact = ?7, updated_at = ?8 WHERE id = ?1",

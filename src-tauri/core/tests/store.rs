@@ -135,14 +135,14 @@ fn incidents_get_sequential_references_and_can_be_filtered() {
     let year = &a.opened_on[..4];
     assert_eq!(a.reference, format!("INC-{year}-0001"));
     assert_eq!(b.reference, format!("INC-{year}-0002"));
-    f.store.set_incident_status(&b.id, Status::Closed).unwrap();
+    f.store.set_incident_status(&b.id, Status::Closed, false).unwrap();
     let phishing = f.store.list_incidents(&IncidentFilter { text: "phish".into(), ..Default::default() }).unwrap();
     assert_eq!(phishing.incidents.iter().map(|i| &i.id).collect::<Vec<_>>(), vec![&a.id]);
     let closed =
         f.store.list_incidents(&IncidentFilter { statuses: vec![Status::Closed], ..Default::default() }).unwrap();
     assert_eq!((closed.total, closed.incidents[0].id.as_str()), (1, b.id.as_str()));
     assert!(closed.incidents[0].closed_on.is_some());
-    let reopened = f.store.set_incident_status(&b.id, Status::Investigating).unwrap();
+    let reopened = f.store.set_incident_status(&b.id, Status::Investigating, false).unwrap();
     assert_eq!(reopened.closed_on, None);
     // The text filter treats % and _ literally.
     assert_eq!(f.store.list_incidents(&IncidentFilter { text: "%".into(), ..Default::default() }).unwrap().total, 0);

@@ -1,0 +1,213 @@
+//! Composing one message: [`compose`] renders a recipient's subject and Markdown body (the
+//! analyst's edit when there is one, else their template) and collects what the preview must
+//! say: withheld sections, warnings ([`ComposeWarning`]) and a template error.
+//!
+//! [`digest`] fingerprints exactly what would be sent, so an approval lapses when that changes.
+
+use super::batch::{Contributor, IncidentBatch, WithheldSection};
+use super::outcome::OutcomeSection;
+use super::render::{render, RenderedDraft, TemplateError};
+use super::templates::{best_template, Template};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use specta::Type;
+
+/// Something the analyst should know before approving; it does not block approval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct ComposeWarning {
+    /// `no_outcome`, `outcome_all_withheld`, `no_impact`, `no_sender`, `tlp_label_missing`.
+    pub code: String,
+    pub message: String,
+}
+
+/// The analyst's own wording for one message, replacing the template's.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Override {
+    pub subject: Option<String>,
+    pub body: Option<String>,
+}
+
+pub(crate) struct Composed {
+    pub subject: String,
+    pub markdown: String,
+    pub template_id: Option<String>,
+    pub template_name: String,
+    pub withheld: Vec<WithheldSection>,
+    pub warnings: Vec<ComposeWarning>,
+    /// The template failed for this recipient (the edit, if any, still composed).
+    pub template_error: Option<TemplateError>,
+    /// The heading of a withheld section whose text the analyst's edit contains.
+    pub leaked_section: Option<String>,
+    /// The visible sections' texts, for the tone check's "says how it ended".
+    pub outcome_texts: Vec<String>,
+}
+
+/// Composes `who`'s message with `template` (the best fit when None) and the analyst's edit.
+pub(crate) fn compose(
+    batch: &IncidentBatch,
+    who: &Contributor,
+    template: Option<&Template>,
+    edit: &Override,
+) -> Composed {
+    let (visible, withheld) = batch.split_sections(who);
+    let template = template.or_else(|| best_template(&batch.templates, who.audience, batch.incident.kind));
+    let mut template_error = None;
+    let rendered = match template {
+        Some(t) if edit.subject.is_none() || edit.body.is_none() => {
+            match render(&t.source(), &batch.context(who, &visible)) {
+                Ok(draft) => draft,
+                Err(error) => {
+                    template_error = Some(error);
+                    RenderedDraft { subject: String::new(), body: String::new() }
+                }
+            }
+        }
+        _ => RenderedDraft { subject: String::new(), body: String::new() },
+    };
+    let subject = edit.subject.clone().unwrap_or(rendered.subject);
+    let markdown = edit.body.clone().unwrap_or(rendered.body);
+    let leaked_section = leaked_section(&subject, &markdown, &batch.sections, &withheld, edit);
+    let warnings = warnings(batch, who, &visible, &withheld, &markdown);
+    Composed {
+        subject,
+        markdown,
+        template_id: template.map(|t| t.id.clone()),
+        template_name: template.map(|t| t.name.clone()).unwrap_or_default(),
+        withheld,
+        warnings,
+        template_error,
+        leaked_section,
+        outcome_texts: visible.iter().map(|s| s.body.clone()).collect(),
+    }
+}
+
+fn warnings(
+    batch: &IncidentBatch,
+    who: &Contributor,
+    visible: &[&OutcomeSection],
+    withheld: &[WithheldSection],
+    markdown: &str,
+) -> Vec<ComposeWarning> {
+    let mut out = Vec::new();
+    let mut warn = |code: &str, message: String| out.push(ComposeWarning { code: code.into(), message });
+    if batch.sections.is_empty() {
+        warn(
+            "no_outcome",
+            "This incident has no outcome yet, so the message cannot say how it ended. Add a section under Outcome."
+                .into(),
+        );
+    } else if visible.is_empty() && !withheld.is_empty() {
+        warn(
+            "outcome_all_withheld",
+            format!(
+                "None of the outcome may be shown to {}, so the message cannot say how it ended. Consider a short \
+                 TLP:CLEAR or TLP:GREEN section everyone may read.",
+                who.name
+            ),
+        );
+    }
+    for c in who.contributions.iter().filter(|c| c.impact.trim().is_empty()) {
+        warn(
+            "no_impact",
+            format!("“{}” has no impact recorded, so the thanks will sound generic. Say what it changed.", c.what),
+        );
+    }
+    if batch.settings.sender_name.trim().is_empty() || batch.settings.sender_email.trim().is_empty() {
+        warn("no_sender", "Your name and address are not set yet: add them in Settings (Sender).".into());
+    }
+    let flat = squash(markdown);
+    for s in visible {
+        let label = s.tlp.label();
+        if contains_section(&flat, &s.body) && !markdown.contains(label) {
+            warn(
+                "tlp_label_missing",
+                format!("The section “{}” is shown without its label {label}; TLP asks for it.", heading_or_start(s)),
+            );
+        }
+    }
+    out
+}
+
+/// Catches the analyst pasting a withheld section into their own edit of one message: the
+/// template never sees such a section, but free text could still carry it.
+fn leaked_section(
+    subject: &str,
+    markdown: &str,
+    sections: &[OutcomeSection],
+    withheld: &[WithheldSection],
+    edit: &Override,
+) -> Option<String> {
+    if edit.subject.is_none() && edit.body.is_none() {
+        return None;
+    }
+    let flat = squash(&format!("{subject}\n{markdown}"));
+    withheld.iter().find_map(|w| {
+        let section = sections.iter().find(|s| s.id == w.section_id)?;
+        contains_section(&flat, &section.body).then(|| heading_or_start(section))
+    })
+}
+
+fn heading_or_start(s: &OutcomeSection) -> String {
+    if !s.heading.is_empty() {
+        return s.heading.clone();
+    }
+    let start: String = s.body.chars().take(40).collect();
+    format!("{start}…")
+}
+
+/// Lower-cased words only, so Markdown markup and wrapping do not hide a copied text.
+fn squash(text: &str) -> String {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Does `flat` (squashed) contain `section` or any sizeable paragraph of it?
+fn contains_section(flat: &str, section: &str) -> bool {
+    let whole = squash(section);
+    if !whole.is_empty() && flat.contains(&whole) {
+        return true;
+    }
+    section.split("\n\n").map(squash).any(|p| p.len() >= 40 && flat.contains(&p))
+}
+
+/// A fingerprint of what would be sent: recipient, subject and body.
+pub(crate) fn digest(to: &str, subject: &str, markdown: &str) -> String {
+    let mut hash = Sha256::new();
+    for part in [to, subject, markdown] {
+        hash.update((part.len() as u64).to_le_bytes());
+        hash.update(part.as_bytes());
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn squashed_text_survives_markup_and_wrapping() {
+        let section = "We blocked the sender's domain at the gateway and removed 14 copies of the mail.";
+        let edited = "Hi Jane,\n\n> We **blocked** the sender's domain\n> at the gateway and removed 14 copies of the mail.";
+        assert!(contains_section(&squash(edited), section));
+        assert!(!contains_section(&squash("Hi Jane, thanks for the report."), section));
+    }
+
+    #[test]
+    fn a_long_paragraph_of_a_section_counts_on_its_own() {
+        let section = "Short intro.\n\nThe attacker reached the payroll database through the old VPN appliance.";
+        let edited = "FYI: the attacker reached the payroll database through the old VPN appliance";
+        assert!(contains_section(&squash(edited), section));
+    }
+
+    #[test]
+    fn digest_changes_with_any_part() {
+        let base = digest("a@x", "s", "b");
+        assert_ne!(base, digest("a@y", "s", "b"));
+        assert_ne!(base, digest("a@x", "s2", "b"));
+        assert_ne!(digest("ab", "c", ""), digest("a", "bc", ""));
+        assert_eq!(base, digest("a@x", "s", "b"));
+    }
+}
