@@ -7,8 +7,14 @@ export type Route =
   | { name: 'incident'; id: string }
   | { name: 'people' }
   | { name: 'person'; id: string }
+  | { name: 'templates' }
+  /** A template's editor; the id `new` is a template not saved yet. */
+  | { name: 'template'; id: string }
   | { name: 'settings' }
   | { name: 'home' };
+
+/** The template id that stands for a new, unsaved template. */
+export const NEW_TEMPLATE = 'new';
 
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#\/?/, '').replace(/\/+$/, '');
@@ -22,6 +28,8 @@ export function parseHash(hash: string): Route {
       return id ? { name: 'incident', id } : { name: 'incidents' };
     case 'people':
       return id ? { name: 'person', id } : { name: 'people' };
+    case 'templates':
+      return id ? { name: 'template', id } : { name: 'templates' };
     case 'settings':
       return { name: 'settings' };
     default:
@@ -43,6 +51,8 @@ export function href(route: Route): string {
       return `#/incidents/${encodeURIComponent(route.id)}`;
     case 'person':
       return `#/people/${encodeURIComponent(route.id)}`;
+    case 'template':
+      return `#/templates/${encodeURIComponent(route.id)}`;
     case 'home':
       return '#/';
     default:
@@ -51,7 +61,7 @@ export function href(route: Route): string {
 }
 
 /** The section a route belongs to, for highlighting the sidebar. */
-export function sectionOf(route: Route): 'incidents' | 'people' | 'settings' | null {
+export function sectionOf(route: Route): 'incidents' | 'people' | 'templates' | 'settings' | null {
   switch (route.name) {
     case 'incidents':
     case 'incident':
@@ -59,6 +69,9 @@ export function sectionOf(route: Route): 'incidents' | 'people' | 'settings' | n
     case 'people':
     case 'person':
       return 'people';
+    case 'templates':
+    case 'template':
+      return 'templates';
     case 'settings':
       return 'settings';
     default:
@@ -66,14 +79,19 @@ export function sectionOf(route: Route): 'incidents' | 'people' | 'settings' | n
   }
 }
 
+/**
+ * Asked before the address moves away from the current screen (a link, Back, Alt+←): answer
+ * false (now or later) to stay. An editor with unsaved changes sets one while it is open.
+ */
+export type LeaveGuard = (to: Route) => boolean | Promise<boolean>;
+
 class Router {
   route = $state<Route>({ name: 'home' });
+  #guard: LeaveGuard | null = null;
 
   start(): () => void {
     this.route = parseHash(location.hash);
-    const onChange = () => {
-      this.route = parseHash(location.hash);
-    };
+    const onChange = () => void this.#arrive(parseHash(location.hash));
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
   }
@@ -87,6 +105,37 @@ class Router {
       location.hash = target;
     }
     this.route = parseHash(target);
+  }
+
+  /**
+   * Asks `guard` before the address moves to another screen (programmatic `go` is not asked: the
+   * screen calling it knows). Returns the function that removes the guard.
+   */
+  guardLeave(guard: LeaveGuard): () => void {
+    this.#guard = guard;
+    return () => {
+      if (this.#guard === guard) this.#guard = null;
+    };
+  }
+
+  async #arrive(next: Route): Promise<void> {
+    const guard = this.#guard;
+    const target = href(next);
+    if (!guard || target === href(this.route)) {
+      this.route = next;
+      return;
+    }
+    const answer = guard(next);
+    if (answer === true) {
+      this.route = next;
+      return;
+    }
+    // Put the address back while the screen asks (and for good when the answer is no).
+    history.replaceState(null, '', href(this.route));
+    if (await answer) {
+      history.pushState(null, '', target);
+      this.route = next;
+    }
   }
 }
 

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { href, parseHash, sectionOf, type Route } from './router.svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import { href, NEW_TEMPLATE, parseHash, router, sectionOf, type Route } from './router.svelte';
 
 describe('router', () => {
   it('reads every screen from the hash', () => {
@@ -11,6 +11,11 @@ describe('router', () => {
     expect(parseHash('#/people/')).toEqual({ name: 'people' });
     expect(parseHash('#/people/p%2F1')).toEqual({ name: 'person', id: 'p/1' });
     expect(parseHash('#/settings')).toEqual({ name: 'settings' });
+    expect(parseHash('#/templates')).toEqual({ name: 'templates' });
+    expect(parseHash('#/templates/')).toEqual({ name: 'templates' });
+    expect(parseHash('#/templates/01JT')).toEqual({ name: 'template', id: '01JT' });
+    expect(parseHash('#/templates/new')).toEqual({ name: 'template', id: NEW_TEMPLATE });
+    expect(parseHash('#/templates/a/b')).toEqual({ name: 'home' });
     expect(parseHash('#/nowhere')).toEqual({ name: 'home' });
     expect(parseHash('#/incidents/a/b')).toEqual({ name: 'home' });
   });
@@ -22,6 +27,9 @@ describe('router', () => {
       { name: 'incident', id: 'INC/7 x' },
       { name: 'people' },
       { name: 'person', id: '01JAB' },
+      { name: 'templates' },
+      { name: 'template', id: '01JT/x y' },
+      { name: 'template', id: NEW_TEMPLATE },
       { name: 'settings' },
     ];
     for (const route of routes) expect(parseHash(href(route))).toEqual(route);
@@ -30,6 +38,76 @@ describe('router', () => {
   it('maps detail screens to their sidebar section', () => {
     expect(sectionOf({ name: 'incident', id: 'x' })).toBe('incidents');
     expect(sectionOf({ name: 'person', id: 'x' })).toBe('people');
+    expect(sectionOf({ name: 'templates' })).toBe('templates');
+    expect(sectionOf({ name: 'template', id: 'x' })).toBe('templates');
     expect(sectionOf({ name: 'welcome' })).toBeNull();
+  });
+
+  it('writes the template hashes the sidebar and the editor link to', () => {
+    expect(href({ name: 'templates' })).toBe('#/templates');
+    expect(href({ name: 'template', id: '01JT' })).toBe('#/templates/01JT');
+    expect(href({ name: 'template', id: NEW_TEMPLATE })).toBe('#/templates/new');
+  });
+});
+
+/** Moves the address the way a link or Back does, and waits for the router to hear it. */
+async function follow(hash: string): Promise<void> {
+  const heard = new Promise((done) => window.addEventListener('hashchange', done, { once: true }));
+  location.hash = hash;
+  await heard;
+  await Promise.resolve();
+}
+
+describe('router: leaving a screen with unsaved changes', () => {
+  let stop: (() => void) | null = null;
+  let unguard: (() => void) | null = null;
+  afterEach(() => {
+    unguard?.();
+    stop?.();
+    unguard = stop = null;
+  });
+
+  function startAt(hash: string) {
+    history.replaceState(null, '', hash);
+    stop = router.start();
+  }
+
+  it('moves on when the guard agrees at once', async () => {
+    startAt('#/templates/t1');
+    unguard = router.guardLeave(() => true);
+    await follow('#/people');
+    expect(router.route).toEqual({ name: 'people' });
+  });
+
+  it('stays, with the address put back, when the guard says no', async () => {
+    startAt('#/templates/t1');
+    const asked: Route[] = [];
+    unguard = router.guardLeave((to) => {
+      asked.push(to);
+      return Promise.resolve(false);
+    });
+    await follow('#/people');
+    await Promise.resolve();
+    expect(asked).toEqual([{ name: 'people' }]);
+    expect(router.route).toEqual({ name: 'template', id: 't1' });
+    expect(location.hash).toBe('#/templates/t1');
+  });
+
+  it('goes on once the guard agrees later, and no longer asks after it is removed', async () => {
+    startAt('#/templates/t1');
+    let agree!: (yes: boolean) => void;
+    unguard = router.guardLeave(() => new Promise<boolean>((done) => (agree = done)));
+    await follow('#/settings');
+    expect(router.route).toEqual({ name: 'template', id: 't1' });
+    agree(true);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(router.route).toEqual({ name: 'settings' });
+    expect(location.hash).toBe('#/settings');
+
+    unguard();
+    unguard = null;
+    await follow('#/people');
+    expect(router.route).toEqual({ name: 'people' });
   });
 });
