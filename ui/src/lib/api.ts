@@ -5,15 +5,22 @@
 import { commands } from './bindings';
 import type {
   AppInfo,
+  Audience,
+  BulkApproval,
+  Closeout,
   Contribution,
   ContributionInput,
   Deleted,
+  GenerateReport,
   Incident,
   IncidentDetail,
   IncidentFilter,
   IncidentInput,
   IncidentPage,
   IpcError,
+  MessageSummary,
+  OutcomeSection,
+  OutcomeSectionInput,
   Overview,
   Person,
   PersonDetail,
@@ -22,7 +29,17 @@ import type {
   QuickAddOutcome,
   QuickAddPreview,
   QuickAddRequest,
+  RenderReport,
+  Settings,
+  ShownMessage,
   Status,
+  Template,
+  TemplateError,
+  TemplateInput,
+  TemplateSource,
+  TemplateTrial,
+  ToneFinding,
+  VariableDoc,
 } from './types';
 
 /** The codes the backend branches on (IpcError.code); anything else is shown as-is. */
@@ -32,6 +49,7 @@ export type ErrorCode =
   | 'not_found'
   | 'needs_confirmation'
   | 'unknown_person'
+  | 'template'
   | 'database'
   | 'internal'
   | (string & {});
@@ -44,11 +62,18 @@ export class ApiError extends Error {
   /** For `unknown_person`: the email the quick-add line named and the name it suggested. */
   readonly email: string | null;
   readonly suggestedName: string | null;
+  /** For `template`: which part of the template, and the line and column of the mistake. */
+  readonly template: TemplateError | null;
 
   constructor(
     code: ErrorCode,
     message: string,
-    extra: { field?: string | null; email?: string | null; suggestedName?: string | null } = {},
+    extra: {
+      field?: string | null;
+      email?: string | null;
+      suggestedName?: string | null;
+      template?: TemplateError | null;
+    } = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -56,6 +81,7 @@ export class ApiError extends Error {
     this.field = extra.field ?? null;
     this.email = extra.email ?? null;
     this.suggestedName = extra.suggestedName ?? null;
+    this.template = extra.template ?? null;
   }
 
   /** Turns whatever a call failed with (an IpcError, an Error, a string) into an ApiError. */
@@ -66,6 +92,7 @@ export class ApiError extends Error {
         field: failure.field ?? null,
         email: failure.email ?? null,
         suggestedName: failure.suggested_name ?? null,
+        template: failure.template ?? null,
       });
     }
     if (failure instanceof Error) return new ApiError('internal', failure.message || 'Something went wrong.');
@@ -115,7 +142,11 @@ export interface Backend {
   getIncident(id: string): Promise<IncidentDetail>;
   createIncident(input: IncidentInput): Promise<Incident>;
   updateIncident(id: string, input: IncidentInput): Promise<Incident>;
-  setIncidentStatus(id: string, status: Status): Promise<Incident>;
+  /**
+   * Moves an incident along its life cycle. Closing one whose contributors are not all thanked
+   * (or skipped) fails with `needs_confirmation` naming them, unless `confirmed`.
+   */
+  setIncidentStatus(id: string, status: Status, confirmed: boolean): Promise<Incident>;
   deleteIncident(id: string, confirmed: boolean): Promise<Deleted>;
   restoreIncident(id: string): Promise<Incident>;
 
@@ -135,6 +166,57 @@ export interface Backend {
 
   getPreferences(): Promise<Preferences>;
   setPreferences(preferences: Preferences): Promise<void>;
+
+  // settings (sender identity and own organisation, kept in the database)
+  getSettings(): Promise<Settings>;
+  updateSender(input: Settings): Promise<Settings>;
+
+  // an incident's outcome: ordered sections, each with a TLP label
+  getOutcome(incident: string): Promise<OutcomeSection[]>;
+  addOutcomeSection(incident: string, input: OutcomeSectionInput): Promise<OutcomeSection>;
+  updateOutcomeSection(id: string, input: OutcomeSectionInput): Promise<OutcomeSection>;
+  /** Moves a section to `position` (0-based); answers the whole outcome in its new order. */
+  moveOutcomeSection(id: string, position: number): Promise<OutcomeSection[]>;
+  deleteOutcomeSection(id: string): Promise<void>;
+  restoreOutcomeSection(id: string): Promise<OutcomeSection>;
+
+  // templates
+  listTemplates(): Promise<Template[]>;
+  createTemplate(input: TemplateInput): Promise<Template>;
+  updateTemplate(id: string, input: TemplateInput): Promise<Template>;
+  duplicateTemplate(id: string): Promise<Template>;
+  /** A built-in template back to what the app ships. */
+  resetTemplate(id: string): Promise<Template>;
+  deleteTemplate(id: string): Promise<void>;
+  restoreTemplate(id: string): Promise<Template>;
+  templateVariables(): Promise<VariableDoc[]>;
+  /** Renders a template against a sample recipient of `audience` (for the editor's preview). */
+  tryTemplate(source: TemplateSource, audience: Audience): Promise<TemplateTrial>;
+
+  // tone
+  checkTone(text: string, audience: Audience): Promise<ToneFinding[]>;
+
+  // messages
+  generateMessages(incident: string): Promise<GenerateReport>;
+  listMessages(incident: string): Promise<MessageSummary[]>;
+  previewMessage(id: string): Promise<ShownMessage>;
+  editMessage(id: string, subject: string, body: string): Promise<ShownMessage>;
+  resetMessage(id: string): Promise<ShownMessage>;
+  /** Open tone findings need `acknowledgeFindings`, else the answer is `needs_confirmation`. */
+  approveMessage(id: string, acknowledgeFindings: boolean): Promise<MessageSummary>;
+  approveAllMessages(incident: string, acknowledgeFindings: boolean): Promise<BulkApproval>;
+  unapproveMessage(id: string): Promise<MessageSummary>;
+  skipMessage(id: string, reason: string): Promise<MessageSummary>;
+  unskipMessage(id: string): Promise<MessageSummary>;
+  closeout(incident: string): Promise<Closeout>;
+
+  // dry run
+  /** Writes every message that is not skipped as an .eml file into `folder`. */
+  renderMessages(incident: string, folder: string): Promise<RenderReport>;
+  /** The native folder picker; null when the person cancels. */
+  chooseFolder(title: string): Promise<string | null>;
+  /** Shows a folder in the system's file manager. */
+  openFolder(folder: string): Promise<void>;
 }
 
 /** The real backend: the Tauri commands generated into bindings.ts. */
@@ -148,7 +230,7 @@ export const tauriBackend: Backend = {
   getIncident: (id) => call(commands.getIncident(id)),
   createIncident: (input) => call(commands.createIncident(input)),
   updateIncident: (id, input) => call(commands.updateIncident(id, input)),
-  setIncidentStatus: (id, status) => call(commands.setIncidentStatus(id, status)),
+  setIncidentStatus: (id, status, confirmed) => call(commands.setIncidentStatus(id, status, confirmed)),
   deleteIncident: (id, confirmed) => call(commands.deleteIncident(id, confirmed)),
   restoreIncident: (id) => call(commands.restoreIncident(id)),
 
@@ -169,5 +251,49 @@ export const tauriBackend: Backend = {
   getPreferences: () => call(commands.getPreferences()),
   setPreferences: async (preferences) => {
     await call(commands.setPreferences(preferences));
+  },
+
+  getSettings: () => call(commands.getSettings()),
+  updateSender: (input) => call(commands.updateSender(input)),
+
+  getOutcome: (incident) => call(commands.getOutcome(incident)),
+  addOutcomeSection: (incident, input) => call(commands.addOutcomeSection(incident, input)),
+  updateOutcomeSection: (id, input) => call(commands.updateOutcomeSection(id, input)),
+  moveOutcomeSection: (id, position) => call(commands.moveOutcomeSection(id, position)),
+  deleteOutcomeSection: async (id) => {
+    await call(commands.deleteOutcomeSection(id));
+  },
+  restoreOutcomeSection: (id) => call(commands.restoreOutcomeSection(id)),
+
+  listTemplates: () => call(commands.listTemplates()),
+  createTemplate: (input) => call(commands.createTemplate(input)),
+  updateTemplate: (id, input) => call(commands.updateTemplate(id, input)),
+  duplicateTemplate: (id) => call(commands.duplicateTemplate(id)),
+  resetTemplate: (id) => call(commands.resetTemplate(id)),
+  deleteTemplate: async (id) => {
+    await call(commands.deleteTemplate(id));
+  },
+  restoreTemplate: (id) => call(commands.restoreTemplate(id)),
+  templateVariables: () => call(commands.templateVariables()),
+  tryTemplate: (source, audience) => call(commands.tryTemplate(source, audience)),
+
+  checkTone: (text, audience) => call(commands.checkTone(text, audience)),
+
+  generateMessages: (incident) => call(commands.generateMessages(incident)),
+  listMessages: (incident) => call(commands.listMessages(incident)),
+  previewMessage: (id) => call(commands.previewMessage(id)),
+  editMessage: (id, subject, body) => call(commands.editMessage(id, subject, body)),
+  resetMessage: (id) => call(commands.resetMessage(id)),
+  approveMessage: (id, acknowledgeFindings) => call(commands.approveMessage(id, acknowledgeFindings)),
+  approveAllMessages: (incident, acknowledgeFindings) => call(commands.approveAllMessages(incident, acknowledgeFindings)),
+  unapproveMessage: (id) => call(commands.unapproveMessage(id)),
+  skipMessage: (id, reason) => call(commands.skipMessage(id, reason)),
+  unskipMessage: (id) => call(commands.unskipMessage(id)),
+  closeout: (incident) => call(commands.closeout(incident)),
+
+  renderMessages: (incident, folder) => call(commands.renderMessages(incident, folder)),
+  chooseFolder: (title) => call(commands.chooseFolder(title)),
+  openFolder: async (folder) => {
+    await call(commands.openFolder(folder));
   },
 };

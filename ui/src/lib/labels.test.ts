@@ -3,6 +3,7 @@ import bindingsSource from './bindings.ts?raw';
 import {
   AUDIENCE_LABELS,
   KIND_LABELS,
+  MESSAGE_STATE_LABELS,
   ROLE_LABELS,
   SEVERITY_LABELS,
   STATUS_LABELS,
@@ -11,6 +12,7 @@ import {
   THEME_LABELS,
   TLP_LABELS,
   TLP_HINTS,
+  TONE_LABELS,
   labelOf,
   options,
 } from './labels';
@@ -38,6 +40,8 @@ describe('label maps', () => {
     ['TechnicalLevel', TECHNICAL_LEVEL_LABELS],
     ['CreditRole', ROLE_LABELS],
     ['Theme', THEME_LABELS],
+    ['MessageState', MESSAGE_STATE_LABELS],
+    ['ToneCategory', TONE_LABELS],
   ];
 
   it.each(maps)('%s has a label for exactly the values in bindings.ts', (typeName, labels) => {

@@ -6,11 +6,13 @@ import type {
   Audience,
   CreditRole,
   IncidentKind,
+  MessageState,
   Severity,
   Status,
   TechnicalLevel,
   Theme,
   Tlp,
+  ToneCategory,
 } from './bindings';
 
 export const KIND_LABELS: Record<IncidentKind, string> = {
@@ -79,6 +81,32 @@ export const ROLE_LABELS: Record<CreditRole, string> = {
   other: 'Other',
 };
 
+/** A message's state, as the compose screen and the outbox show it. */
+export const MESSAGE_STATE_LABELS: Record<MessageState, string> = {
+  draft: 'Draft',
+  approved: 'Approved',
+  queued: 'Queued',
+  sending: 'Sending',
+  sent: 'Sent',
+  deferred: 'Deferred',
+  failed: 'Failed',
+  uncertain: 'Uncertain',
+  cancelled: 'Cancelled',
+  skipped: 'Skipped',
+};
+
+/** What each kind of tone finding is about, in plain words. */
+export const TONE_LABELS: Record<ToneCategory, string> = {
+  blame: 'Sounds like blame',
+  condescension: 'Sounds condescending',
+  shame: 'Could make them feel ashamed',
+  jargon: 'Jargon for this reader',
+  passive_aggressive: 'Sounds passive-aggressive',
+  reading_level: 'Hard to read',
+  missing_thanks: 'No thank-you yet',
+  missing_outcome: 'Does not say how it ended',
+};
+
 export const THEME_LABELS: Record<Theme, string> = {
   system: 'System',
   light: 'Light',
@@ -98,6 +126,8 @@ export const AUDIENCES = valuesOf(AUDIENCE_LABELS);
 export const TECHNICAL_LEVELS = valuesOf(TECHNICAL_LEVEL_LABELS);
 export const ROLES = valuesOf(ROLE_LABELS);
 export const THEMES = valuesOf(THEME_LABELS);
+export const MESSAGE_STATES = valuesOf(MESSAGE_STATE_LABELS);
+export const TONE_CATEGORIES = valuesOf(TONE_LABELS);
 
 /** `{value, label}` pairs for a `<select>`. */
 export function options<T extends string>(labels: Record<T, string>): { value: T; label: string }[] {

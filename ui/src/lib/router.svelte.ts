@@ -5,6 +5,8 @@ export type Route =
   | { name: 'welcome' }
   | { name: 'incidents' }
   | { name: 'incident'; id: string }
+  /** The thank-you messages of one incident. */
+  | { name: 'compose'; id: string }
   | { name: 'people' }
   | { name: 'person'; id: string }
   | { name: 'templates' }
@@ -20,6 +22,9 @@ export function parseHash(hash: string): Route {
   const path = hash.replace(/^#\/?/, '').replace(/\/+$/, '');
   const [section, rawId, ...extra] = path.split('/');
   const id = rawId ? safeDecode(rawId) : '';
+  if (section === 'incidents' && id && extra.length === 1 && extra[0] === 'compose') {
+    return { name: 'compose', id };
+  }
   if (extra.length) return { name: 'home' };
   switch (section) {
     case 'welcome':
@@ -49,6 +54,8 @@ export function href(route: Route): string {
   switch (route.name) {
     case 'incident':
       return `#/incidents/${encodeURIComponent(route.id)}`;
+    case 'compose':
+      return `#/incidents/${encodeURIComponent(route.id)}/compose`;
     case 'person':
       return `#/people/${encodeURIComponent(route.id)}`;
     case 'template':
@@ -65,6 +72,7 @@ export function sectionOf(route: Route): 'incidents' | 'people' | 'templates' | 
   switch (route.name) {
     case 'incidents':
     case 'incident':
+    case 'compose':
       return 'incidents';
     case 'people':
     case 'person':

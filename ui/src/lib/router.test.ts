@@ -18,6 +18,10 @@ describe('router', () => {
     expect(parseHash('#/templates/a/b')).toEqual({ name: 'home' });
     expect(parseHash('#/nowhere')).toEqual({ name: 'home' });
     expect(parseHash('#/incidents/a/b')).toEqual({ name: 'home' });
+    expect(parseHash('#/incidents/01J9/compose')).toEqual({ name: 'compose', id: '01J9' });
+    expect(parseHash('#/incidents/01J9/compose/')).toEqual({ name: 'compose', id: '01J9' });
+    expect(parseHash('#/incidents/01J9/compose/x')).toEqual({ name: 'home' });
+    expect(parseHash('#/people/p1/compose')).toEqual({ name: 'home' });
   });
 
   it('writes hashes that read back to the same route', () => {
@@ -25,6 +29,7 @@ describe('router', () => {
       { name: 'welcome' },
       { name: 'incidents' },
       { name: 'incident', id: 'INC/7 x' },
+      { name: 'compose', id: 'INC/7 x' },
       { name: 'people' },
       { name: 'person', id: '01JAB' },
       { name: 'templates' },
@@ -37,6 +42,7 @@ describe('router', () => {
 
   it('maps detail screens to their sidebar section', () => {
     expect(sectionOf({ name: 'incident', id: 'x' })).toBe('incidents');
+    expect(sectionOf({ name: 'compose', id: 'x' })).toBe('incidents');
     expect(sectionOf({ name: 'person', id: 'x' })).toBe('people');
     expect(sectionOf({ name: 'templates' })).toBe('templates');
     expect(sectionOf({ name: 'template', id: 'x' })).toBe('templates');

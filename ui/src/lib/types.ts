@@ -4,16 +4,32 @@
 
 export type {
   Audience,
+  ComposeWarning,
   CreditRole,
   Deleted,
+  GenerateReport,
   IncidentKind,
+  MessageState,
+  OutcomeSection,
   Overview,
   Person,
+  RenderProblem,
+  RenderReport,
+  SectionReader,
+  Settings,
   Severity,
   Status,
   TechnicalLevel,
+  TemplateError,
+  TemplatePart,
+  TemplateSource,
   Theme,
   Tlp,
+  ToneCategory,
+  ToneFinding,
+  VariableDoc,
+  Withheld,
+  WithheldSection,
 } from './bindings';
 
 import type {
@@ -35,6 +51,17 @@ import type {
   QuickAddPreview_Serialize,
   QuickAddRequest_Deserialize,
   QuickAdd_Serialize,
+  BlockedMessage_Serialize,
+  BulkApproval_Serialize,
+  CloseoutItem_Serialize,
+  Closeout_Serialize,
+  MessagePreview_Serialize,
+  MessageSummary_Serialize,
+  OutcomeSectionInput_Deserialize,
+  ShownMessage_Serialize,
+  TemplateInput_Deserialize,
+  TemplateTrial_Serialize,
+  Template_Serialize,
 } from './bindings';
 
 // answers
@@ -51,6 +78,16 @@ export type QuickAdd = QuickAdd_Serialize;
 export type QuickAddPreview = QuickAddPreview_Serialize;
 export type QuickAddOutcome = QuickAddOutcome_Serialize;
 export type IpcError = IpcError_Serialize;
+export type Template = Template_Serialize;
+export type TemplateTrial = TemplateTrial_Serialize;
+export type MessageSummary = MessageSummary_Serialize;
+export type MessagePreview = MessagePreview_Serialize;
+/** A message preview plus the key the `preview:` protocol serves its HTML part under. */
+export type ShownMessage = ShownMessage_Serialize;
+export type BulkApproval = BulkApproval_Serialize;
+export type BlockedMessage = BlockedMessage_Serialize;
+export type Closeout = Closeout_Serialize;
+export type CloseoutItem = CloseoutItem_Serialize;
 
 // requests
 export type IncidentFilter = IncidentFilter_Deserialize;
@@ -59,3 +96,5 @@ export type PersonInput = PersonInput_Deserialize;
 export type ContributionInput = ContributionInput_Deserialize;
 export type QuickAddRequest = QuickAddRequest_Deserialize;
 export type PreferencesInput = Preferences_Serialize;
+export type OutcomeSectionInput = OutcomeSectionInput_Deserialize;
+export type TemplateInput = TemplateInput_Deserialize;

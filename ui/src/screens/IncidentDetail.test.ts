@@ -108,7 +108,51 @@ describe('IncidentDetail', () => {
     const select = (await screen.findByTestId('status-select')) as HTMLSelectElement;
     expect(select.value).toBe('investigating');
     selectOption(select, 'contained');
-    await waitFor(() => expect(backend.setIncidentStatus).toHaveBeenCalledWith('i1', 'contained'));
+    await waitFor(() => expect(backend.setIncidentStatus).toHaveBeenCalledWith('i1', 'contained', false));
     await waitFor(() => expect(screen.getByTestId('incident-detail').textContent).toContain('Contained'));
+  });
+
+  it('asks before closing with contributors not yet thanked, naming them, then closes', async () => {
+    const backend = fakeBackend({
+      getIncident: async () => detail,
+      setIncidentStatus: async (_id, status, confirmed) => {
+        if (!confirmed) {
+          throw new ApiError('needs_confirmation', 'Not everyone has been thanked yet: Ann Lee (no message yet), Bo Chen (draft).');
+        }
+        return { ...detail.incident, status };
+      },
+    });
+    const options = withBackend(backend, { id: 'i1' });
+    render(IncidentDetail, options);
+    render(ConfirmDialog, { context: options.context });
+
+    selectOption(await screen.findByTestId('status-select'), 'closed');
+    const dialog = await screen.findByTestId('confirm-dialog');
+    expect(dialog.textContent).toContain('Ann Lee (no message yet), Bo Chen (draft)');
+    expect(backend.setIncidentStatus).toHaveBeenCalledTimes(1);
+    expect(backend.setIncidentStatus).toHaveBeenLastCalledWith('i1', 'closed', false);
+
+    await fireEvent.click(screen.getByTestId('confirm-ok'));
+    await waitFor(() => expect(backend.setIncidentStatus).toHaveBeenLastCalledWith('i1', 'closed', true));
+    await waitFor(() => expect((screen.getByTestId('status-select') as HTMLSelectElement).value).toBe('closed'));
+  });
+
+  it('keeps the status when closing is not confirmed', async () => {
+    const backend = fakeBackend({
+      getIncident: async () => detail,
+      setIncidentStatus: async () => {
+        throw new ApiError('needs_confirmation', 'Not everyone has been thanked yet: Bo Chen (draft).');
+      },
+    });
+    const options = withBackend(backend, { id: 'i1' });
+    render(IncidentDetail, options);
+    render(ConfirmDialog, { context: options.context });
+
+    const select = (await screen.findByTestId('status-select')) as HTMLSelectElement;
+    selectOption(select, 'closed');
+    await fireEvent.click(await screen.findByTestId('confirm-cancel'));
+    await waitFor(() => expect(screen.queryByTestId('confirm-dialog')).toBeNull());
+    expect(backend.setIncidentStatus).toHaveBeenCalledTimes(1);
+    expect(select.value).toBe('investigating');
   });
 });

@@ -4,7 +4,20 @@
 import { vi, type Mock } from 'vitest';
 import { ApiError, type Backend } from '../lib/api';
 import { BACKEND_KEY } from '../lib/backend';
-import type { Incident, Person } from '../lib/types';
+import type {
+  Closeout,
+  CloseoutItem,
+  Incident,
+  MessagePreview,
+  MessageSummary,
+  OutcomeSection,
+  Person,
+  Settings,
+  ShownMessage,
+  Template,
+  ToneFinding,
+  WithheldSection,
+} from '../lib/types';
 
 export type FakeBackend = { [K in keyof Backend]: Mock<Backend[K]> };
 
@@ -35,6 +48,38 @@ export function fakeBackend(overrides: Partial<Backend> = {}): FakeBackend {
     'quickAdd',
     'getPreferences',
     'setPreferences',
+    'getSettings',
+    'updateSender',
+    'getOutcome',
+    'addOutcomeSection',
+    'updateOutcomeSection',
+    'moveOutcomeSection',
+    'deleteOutcomeSection',
+    'restoreOutcomeSection',
+    'listTemplates',
+    'createTemplate',
+    'updateTemplate',
+    'duplicateTemplate',
+    'resetTemplate',
+    'deleteTemplate',
+    'restoreTemplate',
+    'templateVariables',
+    'tryTemplate',
+    'checkTone',
+    'generateMessages',
+    'listMessages',
+    'previewMessage',
+    'editMessage',
+    'resetMessage',
+    'approveMessage',
+    'approveAllMessages',
+    'unapproveMessage',
+    'skipMessage',
+    'unskipMessage',
+    'closeout',
+    'renderMessages',
+    'chooseFolder',
+    'openFolder',
   ];
   const fake = {} as Record<string, Mock>;
   for (const name of methods) {
@@ -104,4 +149,131 @@ export function selectOption(select: HTMLElement, value: string): void {
   const element = select as HTMLSelectElement;
   for (const option of Array.from(element.options)) option.selected = option.value === value;
   element.dispatchEvent(new Event('change', { bubbles: true }));
+}
+
+export function settings(overrides: Partial<Settings> = {}): Settings {
+  return {
+    sender_name: 'Sam Analyst',
+    sender_email: 'sam@corp.com',
+    organisation: 'Corp',
+    signature: 'Sam, Security team',
+    ...overrides,
+  };
+}
+
+export function outcomeSection(overrides: Partial<OutcomeSection> = {}): OutcomeSection {
+  return {
+    id: 's1',
+    incident_id: 'i1',
+    position: 0,
+    heading: 'What happened',
+    body: 'The phishing site was taken down within two hours.',
+    tlp: 'green',
+    readers: [],
+    updated_at: '2026-11-05T10:00:00Z',
+    ...overrides,
+  };
+}
+
+export function template(overrides: Partial<Template> = {}): Template {
+  return {
+    id: 't1',
+    name: 'End users',
+    builtin_key: 'end_user',
+    customised: false,
+    audience: 'end_user',
+    incident_kind: null,
+    subject: 'Thank you for your help with {{ incident.reference }}',
+    body: 'Hi {{ person.first_name }},\n\nthank you!',
+    updated_at: '2026-11-01T10:00:00Z',
+    ...overrides,
+  };
+}
+
+export function toneFinding(overrides: Partial<ToneFinding> = {}): ToneFinding {
+  return {
+    category: 'blame',
+    start: 6,
+    end: 14,
+    start_utf16: 6,
+    end_utf16: 14,
+    excerpt: 'careless',
+    why: 'It blames the person instead of thanking them.',
+    suggestion: 'Describe what happened, not the person.',
+    ...overrides,
+  };
+}
+
+export function messageSummary(overrides: Partial<MessageSummary> = {}): MessageSummary {
+  return {
+    id: 'm1',
+    incident_id: 'i1',
+    person_id: 'p1',
+    person_name: 'Jane Whitfield',
+    person_email: 'jane@corp.com',
+    person_audience: 'it_operations',
+    state: 'draft',
+    skip_reason: '',
+    template_id: 't1',
+    template_name: 'IT and operations',
+    message_id: '01JMSG@corp.com',
+    edited: false,
+    approved_at: null,
+    updated_at: '2026-11-05T10:00:00Z',
+    ...overrides,
+  };
+}
+
+export function withheldSection(overrides: Partial<WithheldSection> = {}): WithheldSection {
+  return {
+    section_id: 's9',
+    heading: 'Attribution',
+    tlp: 'red',
+    reason: 'not_named',
+    explanation: 'TLP:RED goes only to the people named on the section, and this person is not one of them.',
+    ...overrides,
+  };
+}
+
+export function messagePreview(overrides: Partial<MessagePreview> = {}): MessagePreview {
+  const message = overrides.message ?? messageSummary();
+  return {
+    message,
+    from: 'Sam Analyst <sam@corp.com>',
+    to: `${message.person_name} <${message.person_email}>`,
+    subject: 'Thank you for your help with INC-2026-0001',
+    markdown: 'Hi Jane,\n\nthank you for the proxy logs.',
+    html: '<!DOCTYPE html><html><body><p>Hi Jane,</p></body></html>',
+    text: 'Hi Jane,\n\nthank you for the proxy logs.',
+    withheld: [],
+    findings: [],
+    warnings: [],
+    template_error: null,
+    leaked_section: null,
+    approval_stale: false,
+    ...overrides,
+  };
+}
+
+export function shownMessage(overrides: Partial<MessagePreview> = {}, key = 'm1-1'): ShownMessage {
+  return { preview: messagePreview(overrides), preview_key: key };
+}
+
+export function closeoutItem(overrides: Partial<CloseoutItem> = {}): CloseoutItem {
+  return {
+    person_id: 'p1',
+    person_name: 'Jane Whitfield',
+    person_email: 'jane@corp.com',
+    message_id: 'm1',
+    state: 'draft',
+    skip_reason: '',
+    done: false,
+    ...overrides,
+  };
+}
+
+/** A close-out checklist over `items`, with the counts worked out. */
+export function closeoutOf(items: CloseoutItem[]): Closeout {
+  const done = items.filter((item) => item.done).length;
+  return { items, done, loose_ends: items.length - done };
 }
