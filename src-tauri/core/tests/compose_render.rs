@@ -570,6 +570,16 @@ fn dump_builtin_html() {
         std::fs::write(dir.join(format!("{}.txt", t.key)), format!("Subject: {}\n\n{}", draft.subject, mail.text))
             .unwrap();
         std::fs::write(dir.join(format!("{}.md", t.key)), &draft.body).unwrap();
+        // And for someone who may see no outcome, on a case still open.
+        let mut sparse = ctx.clone();
+        sparse.outcome.clear();
+        sparse.incident.status = "investigating".into();
+        sparse.contributions.truncate(1);
+        sparse.contributions[0].impact.clear();
+        let draft = render(&source(t.subject, t.body), &sparse).unwrap();
+        let text = mail_body(&draft.body, &draft.subject).text;
+        std::fs::write(dir.join(format!("{}-no-outcome.txt", t.key)), format!("Subject: {}\n\n{text}", draft.subject))
+            .unwrap();
     }
 }
 
@@ -667,11 +677,9 @@ fn realistic_context(key: &str) -> RenderContext {
                     ctx.person.name = "Helen Park".into();
                     ctx.person.first_name = "Helen".into();
                     ctx.person.team = "Finance leadership".into();
-                    ctx.contributions[0].what = "Approved an urgent password reset for the whole Finance team"
-                        .into();
+                    ctx.contributions[0].what = "Approved an urgent password reset for the whole Finance team".into();
                     ctx.contributions[0].impact = "Everyone was safe again within the hour.".into();
-                    ctx.contributions[1].what = "Let your team take time out of the month-end close to help us"
-                        .into();
+                    ctx.contributions[1].what = "Let your team take time out of the month-end close to help us".into();
                 }
             }
             ctx.outcome[2].tlp = "red".into();

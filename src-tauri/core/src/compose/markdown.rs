@@ -140,7 +140,11 @@ fn write_html(events: &[Event<'_>], out: &mut String) {
                     let badge_only = matches!(events.get(i), Some(Event::Start(Tag::Strong)))
                         && tlp_badge_at(events, i)
                             .is_some_and(|(_, end)| matches!(events.get(end + 1), Some(Event::End(TagEnd::Paragraph))));
-                    out.push_str(if badge_only { "<p style=\"margin:0 0 8px 0;\">" } else { "<p style=\"margin:0 0 16px 0;\">" });
+                    out.push_str(if badge_only {
+                        "<p style=\"margin:0 0 8px 0;\">"
+                    } else {
+                        "<p style=\"margin:0 0 16px 0;\">"
+                    });
                 }
                 Tag::Heading { level, .. } => {
                     let (name, size) = match level {
@@ -212,11 +216,7 @@ fn write_html(events: &[Event<'_>], out: &mut String) {
                 TagEnd::Strikethrough => out.push_str("</s>"),
                 TagEnd::Superscript => out.push_str("</sup>"),
                 TagEnd::Subscript => out.push_str("</sub>"),
-                TagEnd::Link => {
-                    if link_open.pop().unwrap_or(false) {
-                        out.push_str("</a>");
-                    }
-                }
+                TagEnd::Link => out.push_str(if link_open.pop().unwrap_or(false) { "</a>" } else { "" }),
                 _ => {}
             },
             Event::Text(t) => escape_html_into(t, out),
@@ -229,9 +229,9 @@ fn write_html(events: &[Event<'_>], out: &mut String) {
                 out.push_str("</code>");
             }
             Event::SoftBreak | Event::HardBreak => out.push_str("<br>\n"),
-            Event::Rule => out.push_str(
-                "<hr class=\"aw-rule\" style=\"border:0;border-top:1px solid #d8dbe0;margin:24px 0;\">\n",
-            ),
+            Event::Rule => {
+                out.push_str("<hr class=\"aw-rule\" style=\"border:0;border-top:1px solid #d8dbe0;margin:24px 0;\">\n")
+            }
             // Raw HTML is dropped: a template or an outcome text must not inject markup.
             Event::Html(_) | Event::InlineHtml(_) => {}
             Event::InlineMath(t) | Event::DisplayMath(t) => escape_html_into(t, out),
@@ -282,9 +282,15 @@ fn escape_html_into(text: &str, out: &mut String) {
 enum Container {
     Quote,
     /// A list; `next` is the next number of an ordered list.
-    List { next: Option<u64> },
+    List {
+        next: Option<u64>,
+    },
     /// A list item: its marker ("- ", "2. ") is printed on its first line only.
-    Item { marker: String, used: bool, loose: bool },
+    Item {
+        marker: String,
+        used: bool,
+        loose: bool,
+    },
 }
 
 struct TextWriter {

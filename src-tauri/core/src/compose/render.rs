@@ -143,7 +143,10 @@ pub fn render(source: &TemplateSource, context: &RenderContext) -> Result<Render
         .map_err(|e| template_error(TemplatePart::Body, &source.body, &e))?;
     let body = tidy_body(&body);
     if body.is_empty() {
-        return Err(TemplateError::at_start(TemplatePart::Body, "The body is empty once filled in. Write the message."));
+        return Err(TemplateError::at_start(
+            TemplatePart::Body,
+            "The body is empty once filled in. Write the message.",
+        ));
     }
     Ok(RenderedDraft { subject, body })
 }
@@ -162,13 +165,7 @@ pub fn check_template(source: &TemplateSource) -> Result<(), TemplateError> {
 pub fn check_size(source: &TemplateSource) -> crate::Result<()> {
     for (part, text) in [(TemplatePart::Subject, &source.subject), (TemplatePart::Body, &source.body)] {
         if text.len() > MAX_TEMPLATE_BYTES {
-            return Err(crate::Error::invalid(
-                match part {
-                    TemplatePart::Subject => "subject",
-                    TemplatePart::Body => "body",
-                },
-                size_message(part, text.len()),
-            ));
+            return Err(crate::Error::invalid(part.as_str(), size_message(part, text.len())));
         }
     }
     Ok(())
@@ -696,17 +693,20 @@ pub fn template_variables() -> Vec<VariableDoc> {
         ("person.email", "Their email address."),
         ("person.organisation", "Their organisation (may be empty)."),
         ("person.team", "Their team (may be empty)."),
-        (
-            "person.audience",
-            "Who they are: end_user, it_operations, third_party, security_colleague or management.",
-        ),
+        ("person.audience", "Who they are: end_user, it_operations, third_party, security_colleague or management."),
         ("person.internal", "True when they belong to your own organisation."),
-        ("contributions", "Their contributions to this incident, oldest first: loop with {% for c in contributions %}."),
+        (
+            "contributions",
+            "Their contributions to this incident, oldest first: loop with {% for c in contributions %}.",
+        ),
         ("contributions[].role", "The credit role code: finder, log_provider, analyst, coordinator, remediation, …"),
         ("contributions[].role_label", "The credit role in words, e.g. \"Log provider\"."),
         ("contributions[].what", "What they gave or did."),
         ("contributions[].impact", "How it helped (may be empty: test with {% if c.impact %})."),
-        ("contributions[].constraints", "What they worked under: patch windows, legacy systems, vendors (may be empty)."),
+        (
+            "contributions[].constraints",
+            "What they worked under: patch windows, legacy systems, vendors (may be empty).",
+        ),
         ("contributions[].given_on", "The date they helped, YYYY-MM-DD (may be empty)."),
         ("incident.reference", "The incident's reference, e.g. INC-2026-0042."),
         ("incident.title", "The incident's title."),
