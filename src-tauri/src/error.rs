@@ -14,11 +14,13 @@ pub struct IpcError {
     /// For `unknown_person`: the email and the name the quick-add line suggested.
     pub email: Option<String>,
     pub suggested_name: Option<String>,
+    /// For `template`: which part of the template, and the line and column of the problem.
+    pub template: Option<afterword_core::compose::render::TemplateError>,
 }
 
 impl IpcError {
     pub fn new(code: &str, message: impl Into<String>) -> Self {
-        IpcError { code: code.into(), message: message.into(), field: None, email: None, suggested_name: None }
+        IpcError { code: code.into(), message: message.into(), field: None, email: None, suggested_name: None, template: None }
     }
 }
 
@@ -29,6 +31,9 @@ impl From<afterword_core::Error> for IpcError {
         if let afterword_core::Error::UnknownPerson { email, suggested_name } = &error {
             ipc.email = Some(email.clone());
             ipc.suggested_name = Some(suggested_name.clone());
+        }
+        if let afterword_core::Error::Template(template) = &error {
+            ipc.template = Some(template.clone());
         }
         if matches!(error, afterword_core::Error::Database(_) | afterword_core::Error::Io { .. }) {
             tracing::error!(%error, "command failed");
@@ -46,7 +51,10 @@ mod tests {
         let error: IpcError = afterword_core::Error::Conflict { field: "email", message: "taken".into() }.into();
         assert_eq!(
             serde_json::to_value(&error).unwrap(),
-            serde_json::json!({ "code": "conflict", "message": "taken", "field": "email", "email": null, "suggested_name": null })
+            serde_json::json!({
+                "code": "conflict", "message": "taken", "field": "email", "email": null, "suggested_name": null,
+                "template": null
+            })
         );
         let error: IpcError =
             afterword_core::Error::UnknownPerson { email: "a@b.org".into(), suggested_name: "A".into() }.into();

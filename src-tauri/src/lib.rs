@@ -9,9 +9,11 @@
 //! - [`launch`] reads `--data-dir`; [`window_state`] saves the window geometry as it changes.
 
 pub mod commands;
+pub mod desktop;
 pub mod error;
 pub mod launch;
 pub mod preferences;
+pub mod preview;
 pub mod state;
 pub mod window_state;
 
@@ -53,6 +55,38 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
         quick_add,
         get_preferences,
         set_preferences,
+        get_settings,
+        update_sender,
+        get_outcome,
+        add_outcome_section,
+        update_outcome_section,
+        move_outcome_section,
+        delete_outcome_section,
+        restore_outcome_section,
+        list_templates,
+        create_template,
+        update_template,
+        duplicate_template,
+        reset_template,
+        delete_template,
+        restore_template,
+        template_variables,
+        try_template,
+        check_tone,
+        generate_messages,
+        list_messages,
+        preview_message,
+        edit_message,
+        reset_message,
+        approve_message,
+        approve_all_messages,
+        unapprove_message,
+        skip_message,
+        unskip_message,
+        closeout,
+        render_messages,
+        choose_folder,
+        open_folder,
     ])
 }
 
@@ -95,10 +129,20 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_store::Builder::default().build())
+        // Called from Rust only: the web view gets no dialog or opener permission.
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(state)
+        .manage(preview::PreviewCache::default())
+        .register_uri_scheme_protocol(preview::SCHEME, |ctx, request| {
+            preview::respond(&ctx.app_handle().state::<preview::PreviewCache>(), &request)
+        })
         .invoke_handler(specta.invoke_handler())
         .on_window_event(window_state::on_window_event)
-        .setup(|app| Ok(preferences::install(app.handle())?))
+        .setup(|app| {
+            desktop::Desktop::install(app.handle());
+            Ok(preferences::install(app.handle())?)
+        })
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| launch::fail(&format!("Afterword could not start: {e}")));
 }

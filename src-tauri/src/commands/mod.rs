@@ -7,7 +7,10 @@ use afterword_core::*;
 use serde::Serialize;
 use tauri::State;
 
-type Answer<T> = Result<T, IpcError>;
+pub(crate) type Answer<T> = Result<T, IpcError>;
+
+pub mod compose;
+pub use compose::*;
 
 /// Facts about this installation for the Settings screen and start-up notices.
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -85,8 +88,13 @@ pub async fn update_incident(state: State<'_, AppState>, id: String, input: Inci
 
 #[tauri::command]
 #[specta::specta]
-pub async fn set_incident_status(state: State<'_, AppState>, id: String, status: Status) -> Answer<Incident> {
-    state.run(move |s| s.set_incident_status(&id, status)).await
+pub async fn set_incident_status(
+    state: State<'_, AppState>,
+    id: String,
+    status: Status,
+    confirmed: bool,
+) -> Answer<Incident> {
+    state.run(move |s| s.set_incident_status(&id, status, confirmed)).await
 }
 
 #[tauri::command]

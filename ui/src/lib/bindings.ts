@@ -18,7 +18,7 @@ export const commands = {
 	getIncident: (id: string) => typedError<IncidentDetail_Serialize, IpcError_Serialize>(__TAURI_INVOKE("get_incident", { id })),
 	createIncident: (input: IncidentInput_Deserialize) => typedError<Incident_Serialize, IpcError_Serialize>(__TAURI_INVOKE("create_incident", { input })),
 	updateIncident: (id: string, input: IncidentInput_Deserialize) => typedError<Incident_Serialize, IpcError_Serialize>(__TAURI_INVOKE("update_incident", { id, input })),
-	setIncidentStatus: (id: string, status: Status) => typedError<Incident_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_incident_status", { id, status })),
+	setIncidentStatus: (id: string, status: Status, confirmed: boolean) => typedError<Incident_Serialize, IpcError_Serialize>(__TAURI_INVOKE("set_incident_status", { id, status, confirmed })),
 	deleteIncident: (id: string, confirmed: boolean) => typedError<Deleted, IpcError_Serialize>(__TAURI_INVOKE("delete_incident", { id, confirmed })),
 	restoreIncident: (id: string) => typedError<Incident_Serialize, IpcError_Serialize>(__TAURI_INVOKE("restore_incident", { id })),
 	searchPeople: (query: string, limit: number | null) => typedError<Person[], IpcError_Serialize>(__TAURI_INVOKE("search_people", { query, limit })),
@@ -36,6 +36,40 @@ export const commands = {
 	quickAdd: (request: QuickAddRequest_Deserialize) => typedError<QuickAddOutcome_Serialize, IpcError_Serialize>(__TAURI_INVOKE("quick_add", { request })),
 	getPreferences: () => typedError<Preferences_Serialize, IpcError_Serialize>(__TAURI_INVOKE("get_preferences")),
 	setPreferences: (preferences: Preferences_Deserialize) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("set_preferences", { preferences })),
+	getSettings: () => typedError<Settings, IpcError_Serialize>(__TAURI_INVOKE("get_settings")),
+	updateSender: (input: Settings) => typedError<Settings, IpcError_Serialize>(__TAURI_INVOKE("update_sender", { input })),
+	getOutcome: (incident: string) => typedError<OutcomeSection[], IpcError_Serialize>(__TAURI_INVOKE("get_outcome", { incident })),
+	addOutcomeSection: (incident: string, input: OutcomeSectionInput_Deserialize) => typedError<OutcomeSection, IpcError_Serialize>(__TAURI_INVOKE("add_outcome_section", { incident, input })),
+	updateOutcomeSection: (id: string, input: OutcomeSectionInput_Deserialize) => typedError<OutcomeSection, IpcError_Serialize>(__TAURI_INVOKE("update_outcome_section", { id, input })),
+	moveOutcomeSection: (id: string, position: number) => typedError<OutcomeSection[], IpcError_Serialize>(__TAURI_INVOKE("move_outcome_section", { id, position })),
+	deleteOutcomeSection: (id: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("delete_outcome_section", { id })),
+	restoreOutcomeSection: (id: string) => typedError<OutcomeSection, IpcError_Serialize>(__TAURI_INVOKE("restore_outcome_section", { id })),
+	listTemplates: () => typedError<Template_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_templates")),
+	createTemplate: (input: TemplateInput_Deserialize) => typedError<Template_Serialize, IpcError_Serialize>(__TAURI_INVOKE("create_template", { input })),
+	updateTemplate: (id: string, input: TemplateInput_Deserialize) => typedError<Template_Serialize, IpcError_Serialize>(__TAURI_INVOKE("update_template", { id, input })),
+	duplicateTemplate: (id: string) => typedError<Template_Serialize, IpcError_Serialize>(__TAURI_INVOKE("duplicate_template", { id })),
+	resetTemplate: (id: string) => typedError<Template_Serialize, IpcError_Serialize>(__TAURI_INVOKE("reset_template", { id })),
+	deleteTemplate: (id: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("delete_template", { id })),
+	restoreTemplate: (id: string) => typedError<Template_Serialize, IpcError_Serialize>(__TAURI_INVOKE("restore_template", { id })),
+	templateVariables: () => typedError<VariableDoc[], IpcError_Serialize>(__TAURI_INVOKE("template_variables")),
+	tryTemplate: (source: TemplateSource, audience: Audience) => typedError<TemplateTrial_Serialize, IpcError_Serialize>(__TAURI_INVOKE("try_template", { source, audience })),
+	checkTone: (text: string, audience: Audience) => typedError<ToneFinding[], IpcError_Serialize>(__TAURI_INVOKE("check_tone", { text, audience })),
+	generateMessages: (incident: string) => typedError<GenerateReport, IpcError_Serialize>(__TAURI_INVOKE("generate_messages", { incident })),
+	listMessages: (incident: string) => typedError<MessageSummary_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_messages", { incident })),
+	previewMessage: (id: string) => typedError<ShownMessage_Serialize, IpcError_Serialize>(__TAURI_INVOKE("preview_message", { id })),
+	editMessage: (id: string, subject: string, body: string) => typedError<ShownMessage_Serialize, IpcError_Serialize>(__TAURI_INVOKE("edit_message", { id, subject, body })),
+	resetMessage: (id: string) => typedError<ShownMessage_Serialize, IpcError_Serialize>(__TAURI_INVOKE("reset_message", { id })),
+	approveMessage: (id: string, acknowledgeFindings: boolean) => typedError<MessageSummary_Serialize, IpcError_Serialize>(__TAURI_INVOKE("approve_message", { id, acknowledgeFindings })),
+	approveAllMessages: (incident: string, acknowledgeFindings: boolean) => typedError<BulkApproval_Serialize, IpcError_Serialize>(__TAURI_INVOKE("approve_all_messages", { incident, acknowledgeFindings })),
+	unapproveMessage: (id: string) => typedError<MessageSummary_Serialize, IpcError_Serialize>(__TAURI_INVOKE("unapprove_message", { id })),
+	skipMessage: (id: string, reason: string) => typedError<MessageSummary_Serialize, IpcError_Serialize>(__TAURI_INVOKE("skip_message", { id, reason })),
+	unskipMessage: (id: string) => typedError<MessageSummary_Serialize, IpcError_Serialize>(__TAURI_INVOKE("unskip_message", { id })),
+	closeout: (incident: string) => typedError<Closeout_Serialize, IpcError_Serialize>(__TAURI_INVOKE("closeout", { incident })),
+	renderMessages: (incident: string, folder: string) => typedError<RenderReport, IpcError_Serialize>(__TAURI_INVOKE("render_messages", { incident, folder })),
+	/**  Opens the native folder picker; None when the person cancels. */
+	chooseFolder: (title: string) => typedError<string | null, IpcError_Serialize>(__TAURI_INVOKE("choose_folder", { title })),
+	/**  Shows a folder in the system's file manager. */
+	openFolder: (folder: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("open_folder", { folder })),
 };
 
 /* Types */
@@ -68,6 +102,86 @@ export type AppInfo_Serialize = {
 
 /**  Who a contributor is, which decides tone and what they may be told. */
 export type Audience = "end_user" | "it_operations" | "third_party" | "security_colleague" | "management";
+
+export type BlockedMessage = BlockedMessage_Serialize | BlockedMessage_Deserialize;
+
+export type BlockedMessage_Deserialize = {
+	message: MessageSummary_Deserialize,
+	reason: string,
+};
+
+export type BlockedMessage_Serialize = {
+	message: MessageSummary_Serialize,
+	reason: string,
+};
+
+/**  What approving every draft did. */
+export type BulkApproval = BulkApproval_Serialize | BulkApproval_Deserialize;
+
+/**  What approving every draft did. */
+export type BulkApproval_Deserialize = {
+	approved: number,
+	/**  Drafts with open tone findings, left as drafts (approve them with acknowledgement). */
+	need_acknowledgement: MessageSummary_Deserialize[],
+	/**  Drafts that cannot be approved, with why. */
+	blocked: BlockedMessage_Deserialize[],
+};
+
+/**  What approving every draft did. */
+export type BulkApproval_Serialize = {
+	approved: number,
+	/**  Drafts with open tone findings, left as drafts (approve them with acknowledgement). */
+	need_acknowledgement: MessageSummary_Serialize[],
+	/**  Drafts that cannot be approved, with why. */
+	blocked: BlockedMessage_Serialize[],
+};
+
+export type Closeout = Closeout_Serialize | Closeout_Deserialize;
+
+export type CloseoutItem = CloseoutItem_Serialize | CloseoutItem_Deserialize;
+
+export type CloseoutItem_Deserialize = {
+	person_id: string,
+	person_name: string,
+	person_email: string,
+	/**  None: no message generated yet. */
+	message_id?: string | null,
+	state?: MessageState | null,
+	skip_reason: string,
+	/**  Thanked (approved or further along) or skipped with a reason. */
+	done: boolean,
+};
+
+export type CloseoutItem_Serialize = {
+	person_id: string,
+	person_name: string,
+	person_email: string,
+	/**  None: no message generated yet. */
+	message_id: string | null,
+	state: MessageState | null,
+	skip_reason: string,
+	/**  Thanked (approved or further along) or skipped with a reason. */
+	done: boolean,
+};
+
+export type Closeout_Deserialize = {
+	items: CloseoutItem_Deserialize[],
+	done: number,
+	loose_ends: number,
+};
+
+export type Closeout_Serialize = {
+	items: CloseoutItem_Serialize[],
+	done: number,
+	loose_ends: number,
+};
+
+/**  Something the analyst should know before approving; it does not block approval. */
+export type ComposeWarning = {
+	/**  `no_outcome`, `outcome_all_withheld`, `no_impact`, `no_sender`, `tlp_label_missing`. */
+	code: string,
+	message: string,
+};
 
 /**  One person's help on one incident. */
 export type Contribution = Contribution_Serialize | Contribution_Deserialize;
@@ -178,6 +292,21 @@ export type Deleted = {
 	id: string,
 	/**  How many live contributions the deleted record had (they are hidden with it, not deleted). */
 	contributions_hidden: number,
+};
+
+/**  What generating an incident's messages did. */
+export type GenerateReport = {
+	created: number,
+	/**  Existing messages kept (with their Message-ID and any edit). */
+	kept: number,
+	/**  Skipped because the person is marked do-not-contact. */
+	skipped_do_not_contact: number,
+	/**  Approved messages whose content changed: drafts again. */
+	returned_to_draft: number,
+	/**  Messages to people who are no longer contributors. */
+	removed: number,
+	/**  Incident-wide warnings (no outcome, contributions without impact). */
+	warnings: string[],
 };
 
 /**  An incident as stored, with a count of its live contributions and contributors. */
@@ -316,6 +445,8 @@ export type IpcError_Deserialize = {
 	/**  For `unknown_person`: the email and the name the quick-add line suggested. */
 	email?: string | null,
 	suggested_name?: string | null,
+	/**  For `template`: which part of the template, and the line and column of the problem. */
+	template?: TemplateError | null,
 };
 
 export type IpcError_Serialize = {
@@ -328,6 +459,140 @@ export type IpcError_Serialize = {
 	/**  For `unknown_person`: the email and the name the quick-add line suggested. */
 	email: string | null,
 	suggested_name: string | null,
+	/**  For `template`: which part of the template, and the line and column of the problem. */
+	template: TemplateError | null,
+};
+
+/**  One message exactly as it will be sent, with everything the analyst should see first. */
+export type MessagePreview = MessagePreview_Serialize | MessagePreview_Deserialize;
+
+/**  One message exactly as it will be sent, with everything the analyst should see first. */
+export type MessagePreview_Deserialize = {
+	message: MessageSummary_Deserialize,
+	from: string,
+	to: string,
+	subject: string,
+	/**  The body as the analyst edits it (Markdown). */
+	markdown: string,
+	/**  The text/html part, a complete document: show it in a sandboxed frame. */
+	html: string,
+	/**  The text/plain part. */
+	text: string,
+	withheld: WithheldSection[],
+	/**  Tone findings; offsets are into `markdown`. */
+	findings: ToneFinding[],
+	warnings: ComposeWarning[],
+	/**  The template could not be rendered for this recipient. */
+	template_error?: TemplateError | null,
+	/**  The analyst's edit contains the text of a section this recipient may not see. */
+	leaked_section?: string | null,
+	/**  Approved, but what would be sent has changed since: approve again. */
+	approval_stale: boolean,
+};
+
+/**  One message exactly as it will be sent, with everything the analyst should see first. */
+export type MessagePreview_Serialize = {
+	message: MessageSummary_Serialize,
+	from: string,
+	to: string,
+	subject: string,
+	/**  The body as the analyst edits it (Markdown). */
+	markdown: string,
+	/**  The text/html part, a complete document: show it in a sandboxed frame. */
+	html: string,
+	/**  The text/plain part. */
+	text: string,
+	withheld: WithheldSection[],
+	/**  Tone findings; offsets are into `markdown`. */
+	findings: ToneFinding[],
+	warnings: ComposeWarning[],
+	/**  The template could not be rendered for this recipient. */
+	template_error: TemplateError | null,
+	/**  The analyst's edit contains the text of a section this recipient may not see. */
+	leaked_section: string | null,
+	/**  Approved, but what would be sent has changed since: approve again. */
+	approval_stale: boolean,
+};
+
+/**
+ *  Where a thank-you message is in its life: composed (draft → approved, or skipped with a
+ *  reason), then the outbox's states (queued → sending → sent; deferred, failed, uncertain,
+ *  cancelled).
+ */
+export type MessageState = "draft" | "approved" | "queued" | "sending" | "sent" | "deferred" | "failed" | "uncertain" | "cancelled" | "skipped";
+
+export type MessageSummary = MessageSummary_Serialize | MessageSummary_Deserialize;
+
+export type MessageSummary_Deserialize = {
+	id: string,
+	incident_id: string,
+	person_id: string,
+	person_name: string,
+	person_email: string,
+	person_audience: Audience,
+	state: MessageState,
+	skip_reason: string,
+	template_id?: string | null,
+	template_name: string,
+	/**  The RFC 5322 Message-ID, fixed when the message was created (without `<>`). */
+	message_id: string,
+	/**  The analyst edited this message's subject or text. */
+	edited: boolean,
+	approved_at?: string | null,
+	updated_at: string,
+};
+
+export type MessageSummary_Serialize = {
+	id: string,
+	incident_id: string,
+	person_id: string,
+	person_name: string,
+	person_email: string,
+	person_audience: Audience,
+	state: MessageState,
+	skip_reason: string,
+	template_id: string | null,
+	template_name: string,
+	/**  The RFC 5322 Message-ID, fixed when the message was created (without `<>`). */
+	message_id: string,
+	/**  The analyst edited this message's subject or text. */
+	edited: boolean,
+	approved_at: string | null,
+	updated_at: string,
+};
+
+export type OutcomeSection = {
+	id: string,
+	incident_id: string,
+	/**  0-based order within the incident's outcome. */
+	position: number,
+	heading: string,
+	/**  Markdown. */
+	body: string,
+	tlp: Tlp,
+	/**  For TLP:RED: the only people who may see it. Empty for other labels. */
+	readers: SectionReader[],
+	updated_at: string,
+};
+
+export type OutcomeSectionInput = OutcomeSectionInput_Serialize | OutcomeSectionInput_Deserialize;
+
+export type OutcomeSectionInput_Deserialize = {
+	heading: string,
+	body: string,
+	/**  None: the incident's TLP. */
+	tlp?: Tlp | null,
+	/**  Person ids or emails of the readers of a TLP:RED section. */
+	readers: string[],
+};
+
+export type OutcomeSectionInput_Serialize = {
+	heading: string,
+	body: string,
+	/**  None: the incident's TLP. */
+	tlp: Tlp | null,
+	/**  Person ids or emails of the readers of a TLP:RED section. */
+	readers: string[],
 };
 
 /**  Counts for the first-run screen and the sidebar. */
@@ -489,17 +754,215 @@ export type QuickAdd_Serialize = {
 	role: CreditRole,
 };
 
+export type RenderProblem = {
+	person_email: string,
+	message: string,
+};
+
+export type RenderReport = {
+	folder: string,
+	written: number,
+	skipped: number,
+	/**  Tone findings across the written messages, and how many messages have any. */
+	findings: number,
+	messages_with_findings: number,
+	/**  Messages that could not be rendered, with why (nothing written for them). */
+	problems: RenderProblem[],
+};
+
+/**  A person named on a TLP:RED section. */
+export type SectionReader = {
+	person_id: string,
+	name: string,
+	email: string,
+};
+
+/**  The sender identity and the own organisation. Empty means not set yet. */
+export type Settings = {
+	sender_name: string,
+	sender_email: string,
+	/**  The analyst's organisation: people of other organisations are external. */
+	organisation: string,
+	/**  Markdown, appended to every message by the built-in templates. */
+	signature: string,
+};
+
 export type Severity = "low" | "medium" | "high" | "critical";
+
+/**  A message preview plus the key the `preview:` protocol serves its HTML part under. */
+export type ShownMessage = ShownMessage_Serialize | ShownMessage_Deserialize;
+
+/**  A message preview plus the key the `preview:` protocol serves its HTML part under. */
+export type ShownMessage_Deserialize = {
+	preview: MessagePreview_Deserialize,
+	preview_key: string,
+};
+
+/**  A message preview plus the key the `preview:` protocol serves its HTML part under. */
+export type ShownMessage_Serialize = {
+	preview: MessagePreview_Serialize,
+	preview_key: string,
+};
 
 /**  The life cycle: open → investigating → contained → resolved → closed (and back, if reopened). */
 export type Status = "open" | "investigating" | "contained" | "resolved" | "closed";
 
 export type TechnicalLevel = "non_technical" | "technical" | "expert";
 
+export type Template = Template_Serialize | Template_Deserialize;
+
+/**
+ *  A mistake in a template, where it is (1-based line and column, in characters) and what it is
+ *  in plain words.
+ */
+export type TemplateError = {
+	part: TemplatePart,
+	line: number,
+	column: number,
+	message: string,
+};
+
+export type TemplateInput = TemplateInput_Serialize | TemplateInput_Deserialize;
+
+export type TemplateInput_Deserialize = {
+	name: string,
+	audience?: Audience | null,
+	incident_kind?: IncidentKind | null,
+	subject: string,
+	body: string,
+};
+
+export type TemplateInput_Serialize = {
+	name: string,
+	audience: Audience | null,
+	incident_kind: IncidentKind | null,
+	subject: string,
+	body: string,
+};
+
+/**  Which part of a template a [`TemplateError`] is in. */
+export type TemplatePart = "subject" | "body";
+
+/**
+ *  A template as the analyst writes it: both parts are minijinja (Jinja2) templates; the body
+ *  is Markdown.
+ */
+export type TemplateSource = {
+	subject: string,
+	body: string,
+};
+
+/**  A template rendered against a sample recipient, as its editor shows it while typing. */
+export type TemplateTrial = TemplateTrial_Serialize | TemplateTrial_Deserialize;
+
+/**  A template rendered against a sample recipient, as its editor shows it while typing. */
+export type TemplateTrial_Deserialize = {
+	subject: string,
+	markdown: string,
+	error?: TemplateError | null,
+	findings: ToneFinding[],
+	/**  Key into the preview cache for the HTML part. */
+	preview_key: string,
+};
+
+/**  A template rendered against a sample recipient, as its editor shows it while typing. */
+export type TemplateTrial_Serialize = {
+	subject: string,
+	markdown: string,
+	error: TemplateError | null,
+	findings: ToneFinding[],
+	/**  Key into the preview cache for the HTML part. */
+	preview_key: string,
+};
+
+export type Template_Deserialize = {
+	id: string,
+	name: string,
+	/**  Set for the templates shipped with the app. */
+	builtin_key?: string | null,
+	/**  A built-in the analyst changed (reset brings back the shipped text). */
+	customised: boolean,
+	/**  Who it is for; None: anyone. */
+	audience?: Audience | null,
+	/**  Which incidents it is for; None: any kind. */
+	incident_kind?: IncidentKind | null,
+	subject: string,
+	/**  Markdown with minijinja (Jinja2) tags. */
+	body: string,
+	updated_at: string,
+};
+
+export type Template_Serialize = {
+	id: string,
+	name: string,
+	/**  Set for the templates shipped with the app. */
+	builtin_key: string | null,
+	/**  A built-in the analyst changed (reset brings back the shipped text). */
+	customised: boolean,
+	/**  Who it is for; None: anyone. */
+	audience: Audience | null,
+	/**  Which incidents it is for; None: any kind. */
+	incident_kind: IncidentKind | null,
+	subject: string,
+	/**  Markdown with minijinja (Jinja2) tags. */
+	body: string,
+	updated_at: string,
+};
+
 export type Theme = "system" | "light" | "dark";
 
 /**  Traffic Light Protocol 2.0 labels. */
 export type Tlp = "clear" | "green" | "amber" | "amber_strict" | "red";
+
+/**  What kind of problem a finding is. */
+export type ToneCategory = "blame" | "condescension" | "shame" | "jargon" | "passive_aggressive" | "reading_level" | "missing_thanks" | "missing_outcome";
+
+/**  One thing the check found in a draft. */
+export type ToneFinding = {
+	category: ToneCategory,
+	/**  Byte offsets into the checked text. */
+	start: number,
+	end: number,
+	/**  The same span in UTF-16 code units, for the JS editor. */
+	start_utf16: number,
+	end_utf16: number,
+	/**  The checked text between `start` and `end`. */
+	excerpt: string,
+	/**  Why it matters, one plain sentence. */
+	why: string,
+	suggestion: string,
+};
+
+/**  One variable a template can use, for the template editor's reference list. */
+export type VariableDoc = {
+	/**
+	 *  How to write it: `person.first_name`; a list's items are `contributions[].what` (in a loop:
+	 *  `{% for c in contributions %}{{ c.what }}{% endfor %}`).
+	 */
+	name: string,
+	description: string,
+	/**  Its value in [`sample_context`]. */
+	example: string,
+};
+
+/**  Why a section is kept from a recipient. */
+export type Withheld = 
+/**  AMBER+STRICT, and the recipient is outside the own organisation. */
+"outside_organisation" | 
+/**  AMBER+STRICT, and no own organisation is set, so nobody counts as inside it. */
+"no_organisation_set" | 
+/**  RED, and the recipient is not named on the section. */
+"not_named";
+
+/**  A section kept from one recipient, and why (for the preview). */
+export type WithheldSection = {
+	section_id: string,
+	heading: string,
+	tlp: Tlp,
+	reason: Withheld,
+	/**  The reason in plain words. */
+	explanation: string,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

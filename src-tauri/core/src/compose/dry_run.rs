@@ -37,6 +37,9 @@ type Rendered = std::result::Result<(String, Vec<u8>, usize), RenderProblem>;
 impl Store {
     /// Writes one `.eml` per message that is not skipped into `folder` (created if needed).
     pub fn render_messages(&self, incident: &str, folder: &Path) -> Result<RenderReport> {
+        if folder.as_os_str().is_empty() {
+            return Err(Error::invalid("folder", "Choose a folder for the .eml files."));
+        }
         let batch = IncidentBatch::load(self, incident)?;
         let rules = self.tone_rules()?;
         let rows = self.message_rows(&batch.incident.id)?;

@@ -6,7 +6,7 @@
 //! unknown variable is refused with its line and column, so it is never found at send time.
 
 use super::builtin::{builtin_templates, BuiltinTemplate};
-use super::render::{check_template, TemplateSource};
+use super::render::{check_size, check_template, TemplateSource};
 use crate::audit;
 use crate::error::{Error, Result};
 use crate::model::{Audience, IncidentKind};
@@ -102,8 +102,10 @@ fn clean(input: &TemplateInput) -> Result<TemplateInput> {
         subject: validate::text("subject", "The subject", &input.subject, true, 1_000)?,
         body: input.body.replace("\r\n", "\n"),
     };
-    check_template(&TemplateSource { subject: cleaned.subject.clone(), body: cleaned.body.clone() })
-        .map_err(Error::Template)?;
+    let source = TemplateSource { subject: cleaned.subject.clone(), body: cleaned.body.clone() };
+    // Size first: a 2 MB paste gets "too large", not a parse error somewhere inside it.
+    check_size(&source)?;
+    check_template(&source).map_err(Error::Template)?;
     Ok(cleaned)
 }
 

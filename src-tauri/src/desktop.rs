@@ -1,0 +1,53 @@
+//! The native folder picker and file manager, behind [`Desktop`] so commands stay free of the
+//! runtime type: the app installs the real one (dialog and opener plugins, called from Rust only,
+//! so the web view holds no permission for them).
+
+use crate::error::IpcError;
+use tauri::{AppHandle, Manager, Runtime};
+
+pub trait DesktopTools: Send + Sync {
+    /// Shows the folder picker; `done` gets the chosen folder, or None when cancelled.
+    fn pick_folder(&self, title: String, done: Box<dyn FnOnce(Option<String>) + Send>);
+    fn open_folder(&self, folder: &str) -> Result<(), String>;
+}
+
+impl<R: Runtime> DesktopTools for AppHandle<R> {
+    fn pick_folder(&self, title: String, done: Box<dyn FnOnce(Option<String>) + Send>) {
+        use tauri_plugin_dialog::DialogExt;
+        self.dialog().file().set_title(title).pick_folder(move |folder| {
+            done(folder.and_then(|f| f.into_path().ok()).map(|p| p.display().to_string()))
+        });
+    }
+
+    fn open_folder(&self, folder: &str) -> Result<(), String> {
+        use tauri_plugin_opener::OpenerExt;
+        self.opener().open_path(folder, None::<&str>).map_err(|e| e.to_string())
+    }
+}
+
+/// Managed state holding the desktop tools.
+pub struct Desktop(pub Box<dyn DesktopTools>);
+
+impl Desktop {
+    pub fn install<R: Runtime>(app: &AppHandle<R>) {
+        app.manage(Desktop(Box::new(app.clone())));
+    }
+
+    pub async fn pick_folder(&self, title: String) -> Result<Option<String>, IpcError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.0.pick_folder(
+            title,
+            Box::new(move |folder| {
+                let _ = tx.send(folder);
+            }),
+        );
+        rx.await.map_err(|_| IpcError::new("internal", "The folder dialog closed unexpectedly."))
+    }
+
+    pub fn open_folder(&self, folder: &str) -> Result<(), IpcError> {
+        if !std::path::Path::new(folder).is_dir() {
+            return Err(IpcError::new("not_found", format!("The folder {folder} does not exist (any more).")));
+        }
+        self.0.open_folder(folder).map_err(|e| IpcError::new("io", format!("Could not open the folder: {e}")))
+    }
+}
