@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, hue, initials, plural } from './format';
+import { cssString, formatDate, hue, initials, plural } from './format';
 import { toggle } from './filters.svelte';
 
 describe('format', () => {
@@ -33,5 +33,16 @@ describe('toggle', () => {
     expect(toggle([], 'closed', order)).toEqual(['closed']);
     expect(toggle(['closed'], 'open', order)).toEqual(['open', 'closed']);
     expect(toggle(['open', 'closed'], 'open', order)).toEqual(['closed']);
+  });
+});
+
+describe('cssString', () => {
+  it('quotes ids for attribute selectors', () => {
+    expect(cssString('01JAB')).toBe('01JAB');
+    expect(cssString('a"b\\c')).toBe('a\\"b\\\\c');
+    const div = document.createElement('div');
+    div.setAttribute('data-id', 'x"y\\z');
+    document.body.append(div);
+    expect(document.querySelector(`[data-id="${cssString('x"y\\z')}"]`)).toBe(div);
   });
 });

@@ -43,3 +43,8 @@ export function hue(text: string, buckets = 8): number {
   for (const ch of text) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
   return h % buckets;
 }
+
+/** `value` quoted for a CSS attribute selector: `[data-id="${cssString(id)}"]`. */
+export function cssString(value: string): string {
+  return value.replace(/["\\]/g, '\\$&').replace(/\n/g, '\\a ');
+}
