@@ -12,7 +12,7 @@ sudo_if_needed() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 packages=(build-essential pkg-config libwebkit2gtk-4.1-dev libssl-dev libxdo-dev
           libayatana-appindicator3-dev librsvg2-dev curl file)
-$want_test && packages+=(webkit2gtk-driver xvfb xauth dbus dbus-x11 xdotool imagemagick)
+$want_test && packages+=(webkit2gtk-driver xvfb xauth dbus dbus-x11 xdotool imagemagick python3)
 command -v node >/dev/null || packages+=(nodejs npm)
 
 missing=()

@@ -14,9 +14,10 @@ pub trait DesktopTools: Send + Sync {
 impl<R: Runtime> DesktopTools for AppHandle<R> {
     fn pick_folder(&self, title: String, done: Box<dyn FnOnce(Option<String>) + Send>) {
         use tauri_plugin_dialog::DialogExt;
-        self.dialog().file().set_title(title).pick_folder(move |folder| {
-            done(folder.and_then(|f| f.into_path().ok()).map(|p| p.display().to_string()))
-        });
+        self.dialog()
+            .file()
+            .set_title(title)
+            .pick_folder(move |folder| done(folder.and_then(|f| f.into_path().ok()).map(|p| p.display().to_string())));
     }
 
     fn open_folder(&self, folder: &str) -> Result<(), String> {

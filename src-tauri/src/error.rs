@@ -20,7 +20,14 @@ pub struct IpcError {
 
 impl IpcError {
     pub fn new(code: &str, message: impl Into<String>) -> Self {
-        IpcError { code: code.into(), message: message.into(), field: None, email: None, suggested_name: None, template: None }
+        IpcError {
+            code: code.into(),
+            message: message.into(),
+            field: None,
+            email: None,
+            suggested_name: None,
+            template: None,
+        }
     }
 }
 

@@ -54,7 +54,10 @@ pub fn respond(cache: &PreviewCache, request: &Request<Vec<u8>>) -> Response<Vec
     let key = request.uri().path().trim_start_matches('/');
     let (status, body) = match cache.get(key) {
         Some(html) => (StatusCode::OK, html),
-        None => (StatusCode::NOT_FOUND, "<!doctype html><p>This preview has been replaced; choose the message again.</p>".into()),
+        None => (
+            StatusCode::NOT_FOUND,
+            "<!doctype html><p>This preview has been replaced; choose the message again.</p>".into(),
+        ),
     };
     Response::builder()
         .status(status)

@@ -9,42 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from
 import os from 'node:os';
 import path from 'node:path';
 import { Driver, appBinary, cliBinary, waitFor } from './webdriver.mjs';
-
-const ENTER = '\uE007';
-
-function workspace(name) {
-  const root = mkdtempSync(path.join(os.tmpdir(), `afterword-e2e-${name}-`));
-  const data = path.join(root, 'data');
-  mkdirSync(data);
-  const env = {
-    ...process.env,
-    WEBKIT_DISABLE_COMPOSITING_MODE: '1',
-    XDG_CONFIG_HOME: path.join(root, 'config'),
-    XDG_DATA_HOME: path.join(root, 'xdg-data'),
-    XDG_CACHE_HOME: path.join(root, 'cache'),
-    AFTERWORD_DATA_DIR: '',
-  };
-  return { root, data, env, args: ['--data-dir', data] };
-}
-
-function cli(ws, ...args) {
-  return execFileSync(cliBinary, ['--data-dir', ws.data, ...args], { encoding: 'utf8' });
-}
-
-async function withApp(ws, body) {
-  const driver = await Driver.start(ws.env);
-  try {
-    await driver.open(ws.args);
-    await body(driver);
-  } catch (error) {
-    // Keep what the window showed when the scenario failed, for the person reading the log.
-    const shot = await driver.screenshot(`failed-${path.basename(ws.root)}`).catch(() => null);
-    if (shot) error.message += ` (screenshot: ${shot})`;
-    throw error;
-  } finally {
-    await driver.quit();
-  }
-}
+import { ENTER, cli, withApp, workspace } from './harness.mjs';
 
 async function quickAdd(driver, line) {
   await driver.clear('[data-testid="quick-add-input"]');

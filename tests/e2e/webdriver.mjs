@@ -149,6 +149,17 @@ export class Driver {
     }, timeout);
   }
 
+  /** Makes the frame matching `selector` the context of later commands (a sandboxed frame's
+   *  document cannot be reached from the page's scripts, but WebDriver may enter it). */
+  async switchToFrame(selector) {
+    const id = await this.find(selector);
+    await this.request('POST', this.s('/frame'), { id: { [ELEMENT]: id } });
+  }
+
+  async switchToParent() {
+    await this.request('POST', this.s('/frame/parent'), {});
+  }
+
   async execute(script, args = []) {
     return this.request('POST', this.s('/execute/sync'), { script, args });
   }

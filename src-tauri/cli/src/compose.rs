@@ -105,7 +105,8 @@ pub fn run_settings(store: &Store, out: &Printer, command: SettingsCommand) -> R
 pub fn run_outcome(store: &Store, out: &Printer, command: OutcomeCommand) -> Result<()> {
     match command {
         OutcomeCommand::Add { incident, tlp, heading, readers, text } => {
-            let section = store.add_outcome_section(&incident, &OutcomeSectionInput { heading, body: text, tlp, readers })?;
+            let section =
+                store.add_outcome_section(&incident, &OutcomeSectionInput { heading, body: text, tlp, readers })?;
             out.either(&section, || print_section(&section))
         }
         OutcomeCommand::List { incident } => {
@@ -139,7 +140,11 @@ pub fn run_messages(store: &Store, out: &Printer, command: MessagesCommand) -> R
             out.either(&report, || {
                 println!(
                     "{} created, {} kept, {} skipped (do not contact), {} back to draft, {} removed",
-                    report.created, report.kept, report.skipped_do_not_contact, report.returned_to_draft, report.removed
+                    report.created,
+                    report.kept,
+                    report.skipped_do_not_contact,
+                    report.returned_to_draft,
+                    report.removed
                 );
                 for w in &report.warnings {
                     println!("warning: {w}");
@@ -150,7 +155,8 @@ pub fn run_messages(store: &Store, out: &Printer, command: MessagesCommand) -> R
             let messages = store.messages(&incident)?;
             out.either(&messages, || {
                 for m in &messages {
-                    let note = if m.state == MessageState::Skipped { format!("  ({})", m.skip_reason) } else { String::new() };
+                    let note =
+                        if m.state == MessageState::Skipped { format!("  ({})", m.skip_reason) } else { String::new() };
                     let edited = if m.edited { " (edited)" } else { "" };
                     println!(
                         "{:<9} {:<32} {:<28} {}{edited}{note}",
@@ -198,7 +204,9 @@ pub fn run_messages(store: &Store, out: &Printer, command: MessagesCommand) -> R
         MessagesCommand::Skip { incident, person, reason } => {
             let message = find_message(store, &incident, &person)?;
             let skipped = store.skip_message(&message.id, &reason)?;
-            out.either(&skipped, || println!("skipped the message to {}: {}", skipped.person_email, skipped.skip_reason))
+            out.either(&skipped, || {
+                println!("skipped the message to {}: {}", skipped.person_email, skipped.skip_reason)
+            })
         }
     }
 }
@@ -223,6 +231,9 @@ pub fn run_render(store: &Store, out: &Printer, args: RenderArgs) -> Result<()> 
     })?;
     match report.problems.len() {
         0 => Ok(()),
-        n => Err(Error::invalid("messages", format!("{n} message(s) could not be rendered; see above."))),
+        n => Err(Error::Invalid {
+            field: "messages",
+            message: format!("{n} message(s) could not be rendered; see above."),
+        }),
     }
 }

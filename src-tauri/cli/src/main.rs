@@ -7,6 +7,7 @@
 mod args;
 mod compose;
 mod output;
+mod tone;
 
 use afterword_core::{Error, Store};
 use args::{Cli, Command};
@@ -15,6 +16,10 @@ use clap::Parser;
 fn main() {
     let cli = Cli::parse();
     let json = cli.json;
+    // check-tone needs no database and has exit codes of its own (1: findings, 2: error).
+    if let Command::CheckTone(args) = &cli.command {
+        std::process::exit(tone::run(args, json));
+    }
     if let Err(error) = run(cli) {
         output::error(&error, json);
         std::process::exit(1);
@@ -33,6 +38,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Outcome(command) => compose::run_outcome(&store, &out, command),
         Command::Messages(command) => compose::run_messages(&store, &out, command),
         Command::Render(args) => compose::run_render(&store, &out, args),
+        Command::CheckTone(_) => unreachable!("check-tone is handled in main, before the database opens"),
         Command::Example => out.incident(&store.load_example()?),
         Command::Generate(spec) => {
             let first = store.generate(spec.into())?;

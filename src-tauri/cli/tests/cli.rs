@@ -121,3 +121,205 @@ fn write_newer_db(path: &std::path::Path) {
     let conn = rusqlite::Connection::open(path).unwrap();
     conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 1000;").unwrap();
 }
+
+/// `check-tone` on a file, or on standard input when `stdin` is given (the file is then `-`).
+fn check_tone(cli: &Cli, args: &[&str], stdin: Option<&str>) -> Output {
+    use std::io::Write;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_afterword"));
+    command.arg("--data-dir").arg(cli.dir.path()).arg("check-tone").args(args).env_remove("AFTERWORD_DATA_DIR");
+    let Some(input) = stdin else { return command.output().unwrap() };
+    let mut child = command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn check_tone_exits_0_when_clean_and_1_with_findings() {
+    let cli = Cli::new();
+    let good = cli.dir.path().join("good.md");
+    std::fs::write(
+        &good,
+        "Hi Jo,\n\nThank you for reporting the email so quickly. We blocked the site for everyone.\n",
+    )
+    .unwrap();
+    let out = check_tone(&cli, &["--audience", "end-user", good.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(out.stdout.is_empty());
+
+    let bad = "Hi Jo,\n\nThank you. Obviously you clicked the link.\nWe blocked the site.\n";
+    let out = check_tone(&cli, &["--audience", "end_user", "-"], Some(bad));
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[0].starts_with("3:12 condescension: Obviously — "), "{text}");
+    assert!(lines[1].starts_with("3:22 blame: you clicked — It makes the person"), "{text}");
+    assert!(lines[1].contains(". Try: Describe what the attack did"), "{text}");
+}
+
+#[test]
+fn check_tone_json_lists_findings_with_offsets() {
+    let cli = Cli::new();
+    let draft = cli.dir.path().join("draft.md");
+    std::fs::write(&draft, "Per my last email, the EDR caught it.").unwrap();
+    let out = check_tone(&cli, &["--json", "--audience", "management", draft.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    let body: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = body["findings"].as_array().unwrap();
+    let summary: Vec<(&str, &str)> =
+        findings.iter().map(|f| (f["category"].as_str().unwrap(), f["excerpt"].as_str().unwrap())).collect();
+    // Sorted by start, the shorter span first; "caught" tells the outcome.
+    assert_eq!(
+        summary,
+        [
+            ("passive_aggressive", "Per my last email"),
+            ("missing_thanks", "Per my last email, the EDR caught it."),
+            ("jargon", "EDR"),
+        ]
+    );
+    let edr = &findings[2];
+    assert_eq!((edr["start"].as_u64(), edr["end"].as_u64()), (Some(23), Some(26)));
+    assert_eq!((edr["start_utf16"].as_u64(), edr["end_utf16"].as_u64()), (Some(23), Some(26)));
+    for key in ["why", "suggestion"] {
+        assert!(!edr[key].as_str().unwrap().is_empty(), "{key}");
+    }
+
+    // The same audience with the outcome given: a clean draft is `{"findings": []}` and exit 0.
+    let out = check_tone(
+        &cli,
+        &["--json", "--audience", "it_operations", "--outcome", "The laptop was rebuilt.", "-"],
+        Some("Thanks for the logs! The laptop was rebuilt."),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap(), serde_json::json!({ "findings": [] }));
+}
+
+#[test]
+fn check_tone_exits_2_when_it_cannot_check() {
+    let cli = Cli::new();
+    let missing = cli.dir.path().join("nope.md");
+    let out = check_tone(&cli, &["--audience", "end_user", missing.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error[io]") && stderr.contains("nope.md"), "{stderr}");
+
+    let rules = cli.dir.path().join("rules.json");
+    std::fs::write(
+        &rules,
+        r#"{"rules": [{"id": "team.x", "category": "blame", "pattern": "(", "why": "w", "suggestion": "s"}]}"#,
+    )
+    .unwrap();
+    let out = check_tone(
+        &cli,
+        &["--json", "--audience", "end_user", "--rules", rules.to_str().unwrap(), "-"],
+        Some("Thanks"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let error: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!((error["code"].as_str(), error["field"].as_str()), (Some("invalid"), Some("tone_rules")));
+    assert!(error["message"].as_str().unwrap().contains("\"team.x\""), "{error}");
+
+    let out = check_tone(&cli, &["--audience", "everyone", "-"], Some("Thanks"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("end_user, it_operations"));
+}
+
+#[test]
+fn compose_through_the_cli_settings_outcome_messages_render() {
+    let cli = Cli::new();
+    let settings = cli.json(&["settings", "set", "sender.email", "sam@corp.example"]);
+    assert_eq!(settings["sender_email"], "sam@corp.example");
+    let bad = cli.run(&["settings", "set", "colour", "blue"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("sender.name, sender.email, organisation, signature"));
+    cli.ok(&["settings", "set", "sender.name", "Sam Analyst"]);
+    cli.ok(&["settings", "set", "organisation", "Corp"]);
+    assert!(cli.ok(&["settings", "show"]).contains("organisation  Corp"));
+
+    cli.ok(&["incident", "add", "--title", "Fake invoice", "--kind", "phishing_report", "--opened-on", "2026-11-02"]);
+    cli.ok(&["person", "add", "--name", "Jane Doe", "--email", "jane@corp.example", "--organisation", "Corp"]);
+    cli.ok(&["person", "add", "--name", "Vera Vendor", "--email", "vera@vendor.example", "--audience", "third_party"]);
+    for (email, what) in [("jane@corp.example", "reported the mail"), ("vera@vendor.example", "sent firewall exports")]
+    {
+        cli.ok(&[
+            "contribution",
+            "add",
+            "--incident",
+            "INC-2026-0001",
+            "--person",
+            email,
+            "--what",
+            what,
+            "--impact",
+            "helped a lot",
+        ]);
+    }
+    cli.ok(&[
+        "outcome",
+        "add",
+        "--incident",
+        "INC-2026-0001",
+        "--tlp",
+        "clear",
+        "--heading",
+        "Done",
+        "We removed the mail.",
+    ]);
+    let red = cli.run(&["outcome", "add", "--incident", "INC-2026-0001", "--tlp", "red", "Secret"]);
+    assert_eq!(red.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&red.stderr).contains("name at least one reader"));
+    cli.ok(&[
+        "outcome",
+        "add",
+        "--incident",
+        "INC-2026-0001",
+        "--tlp",
+        "red",
+        "--for",
+        "jane@corp.example",
+        "--heading",
+        "Named",
+        "Only Jane reads this.",
+    ]);
+    let sections = cli.json(&["outcome", "list", "--incident", "INC-2026-0001"]);
+    assert_eq!(sections.as_array().unwrap().len(), 2);
+    assert_eq!(sections[1]["readers"][0]["email"], "jane@corp.example");
+
+    let report = cli.json(&["messages", "generate", "--incident", "INC-2026-0001"]);
+    assert_eq!(report["created"], 2);
+    cli.ok(&[
+        "messages",
+        "skip",
+        "--incident",
+        "INC-2026-0001",
+        "--person",
+        "vera@vendor.example",
+        "--reason",
+        "Phoned her",
+    ]);
+
+    // Closing with Jane still a draft asks first (exit 1), --force closes.
+    let closing = cli.run(&["incident", "status", "INC-2026-0001", "closed"]);
+    assert_eq!(closing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&closing.stderr).contains("Jane Doe (draft)"));
+
+    cli.ok(&["messages", "approve", "--incident", "INC-2026-0001"]);
+    let listed = cli.json(&["messages", "list", "--incident", "INC-2026-0001"]);
+    let states: Vec<&str> = listed.as_array().unwrap().iter().map(|m| m["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["approved", "skipped"]);
+
+    let out = cli.dir.path().join("dry-run");
+    let rendered = cli.json(&["render", "--incident", "INC-2026-0001", "--out", out.to_str().unwrap()]);
+    assert_eq!((rendered["written"].as_u64(), rendered["skipped"].as_u64()), (Some(1), Some(1)));
+    let files: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(files.len(), 1);
+    let eml = std::fs::read_to_string(out.join(&files[0])).unwrap();
+    assert!(eml.contains("multipart/alternative") && eml.contains("@corp.example>"));
+    cli.ok(&["incident", "status", "INC-2026-0001", "closed"]);
+}

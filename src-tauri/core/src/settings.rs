@@ -144,10 +144,8 @@ impl Store {
     /// Saves the whole sender identity at once (the Settings form): every field is checked first,
     /// so one bad value saves nothing.
     pub fn update_sender(&self, input: &Settings) -> Result<Settings> {
-        let cleaned = SettingKey::ALL
-            .iter()
-            .map(|&key| Ok((key, key.clean(key.get(input))?)))
-            .collect::<Result<Vec<_>>>()?;
+        let cleaned =
+            SettingKey::ALL.iter().map(|&key| Ok((key, key.clean(key.get(input))?))).collect::<Result<Vec<_>>>()?;
         let current = self.settings()?;
         self.write(|tx| {
             for (key, value) in &cleaned {
@@ -167,7 +165,8 @@ impl Store {
             params![key.as_str(), value, self.now()],
         )?;
         // The signature can be long and is not sensitive to audit word for word.
-        let logged = if key == SettingKey::Signature { json!({ "chars": value.chars().count() }) } else { json!(value) };
+        let logged =
+            if key == SettingKey::Signature { json!({ "chars": value.chars().count() }) } else { json!(value) };
         audit::record(tx, self, "setting", key.as_str(), "set", json!({ "value": logged }))
     }
 }

@@ -61,7 +61,14 @@ fn contribute(store: &Store, incident: &Incident, person: &Person, what: &str, i
         .unwrap();
 }
 
-fn section(store: &Store, incident: &Incident, tlp: Tlp, heading: &str, body: &str, readers: &[&str]) -> OutcomeSection {
+fn section(
+    store: &Store,
+    incident: &Incident,
+    tlp: Tlp,
+    heading: &str,
+    body: &str,
+    readers: &[&str],
+) -> OutcomeSection {
     store
         .add_outcome_section(
             &incident.reference,
@@ -187,7 +194,14 @@ fn scenario() -> Scenario {
     contribute(&f.store, &inc, &vera, "sent firewall exports", "");
     section(&f.store, &inc, Tlp::Clear, "What happened", "A fake invoice mail reached 15 people. We removed it.", &[]);
     section(&f.store, &inc, Tlp::AmberStrict, "Inside only", "The payroll team was the target of ORANGE-GIRAFFE.", &[]);
-    section(&f.store, &inc, Tlp::Red, "Named only", "The sender used the account of PURPLE-WALRUS.", &["tom@corp.example"]);
+    section(
+        &f.store,
+        &inc,
+        Tlp::Red,
+        "Named only",
+        "The sender used the account of PURPLE-WALRUS.",
+        &["tom@corp.example"],
+    );
     Scenario { f, inc }
 }
 
@@ -249,18 +263,25 @@ fn an_edit_survives_regeneration_and_cannot_smuggle_a_withheld_section() {
     s.f.store.generate_messages(&s.inc.reference).unwrap();
     let messages = s.f.store.messages(&s.inc.reference).unwrap();
     let vera = message_to(&messages, "vera@vendor.example");
-    let edited = s
-        .f
-        .store
-        .edit_message(&vera.id, "Thank you, Vera", "Hi Vera,\n\nThank you for the exports. We removed the mail everywhere.")
-        .unwrap();
+    let edited =
+        s.f.store
+            .edit_message(
+                &vera.id,
+                "Thank you, Vera",
+                "Hi Vera,\n\nThank you for the exports. We removed the mail everywhere.",
+            )
+            .unwrap();
     assert!(edited.message.edited);
     s.f.store.generate_messages(&s.inc.reference).unwrap();
     let after = s.f.store.preview_message(&vera.id).unwrap();
     assert_eq!(after.subject, "Thank you, Vera");
 
     s.f.store
-        .edit_message(&vera.id, "Thanks", "Thank you! FYI: the sender used the account of PURPLE-WALRUS. It is resolved.")
+        .edit_message(
+            &vera.id,
+            "Thanks",
+            "Thank you! FYI: the sender used the account of PURPLE-WALRUS. It is resolved.",
+        )
         .unwrap();
     let err = s.f.store.approve_message(&vera.id, true).unwrap_err();
     assert!(err.to_string().contains("Named only"), "{err}");
@@ -276,7 +297,8 @@ fn edits_refuse_header_injection_and_html_stays_inert() {
     let id = message_to(&s.f.store.messages(&s.inc.reference).unwrap(), "jane@corp.example").id.clone();
     let err = s.f.store.edit_message(&id, "Thanks\r\nBcc: all@corp.example", "Thank you.").unwrap_err();
     assert_eq!(err.field(), Some("subject"));
-    let shown = s.f.store.edit_message(&id, "Thanks <b>", "Thank you <script>alert(1)</script>, it is resolved.").unwrap();
+    let shown =
+        s.f.store.edit_message(&id, "Thanks <b>", "Thank you <script>alert(1)</script>, it is resolved.").unwrap();
     assert!(!shown.html.contains("<script>"), "{}", shown.html);
 }
 
@@ -286,7 +308,11 @@ fn approval_with_tone_findings_needs_acknowledgement_which_is_audited() {
     s.f.store.generate_messages(&s.inc.reference).unwrap();
     let id = message_to(&s.f.store.messages(&s.inc.reference).unwrap(), "jane@corp.example").id.clone();
     s.f.store
-        .edit_message(&id, "About the mail", "Hi Jane,\n\nYou clicked the link, which was careless. It is resolved now. Thanks.")
+        .edit_message(
+            &id,
+            "About the mail",
+            "Hi Jane,\n\nYou clicked the link, which was careless. It is resolved now. Thanks.",
+        )
         .unwrap();
     let err = s.f.store.approve_message(&id, false).unwrap_err();
     assert_eq!(err.code(), "needs_confirmation");
@@ -314,16 +340,15 @@ fn an_approval_lapses_when_what_would_be_sent_changes() {
 #[test]
 fn do_not_contact_people_are_skipped_saying_so_and_cannot_be_unskipped() {
     let s = scenario();
-    let dnc = s
-        .f
-        .store
-        .create_person(&PersonInput {
-            name: "Quiet Person".into(),
-            email: "quiet@corp.example".into(),
-            do_not_contact: true,
-            ..Default::default()
-        })
-        .unwrap();
+    let dnc =
+        s.f.store
+            .create_person(&PersonInput {
+                name: "Quiet Person".into(),
+                email: "quiet@corp.example".into(),
+                do_not_contact: true,
+                ..Default::default()
+            })
+            .unwrap();
     contribute(&s.f.store, &s.inc, &dnc, "confirmed the timeline", "closed a gap");
     let report = s.f.store.generate_messages(&s.inc.reference).unwrap();
     assert_eq!(report.skipped_do_not_contact, 1);

@@ -60,7 +60,11 @@ pub async fn update_outcome_section(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn move_outcome_section(state: State<'_, AppState>, id: String, position: u32) -> Answer<Vec<OutcomeSection>> {
+pub async fn move_outcome_section(
+    state: State<'_, AppState>,
+    id: String,
+    position: u32,
+) -> Answer<Vec<OutcomeSection>> {
     state.run(move |s| s.move_outcome_section(&id, position)).await
 }
 
@@ -154,10 +158,25 @@ pub async fn try_template(
                 let outcome: Vec<String> = context.outcome.iter().map(|s| s.text.clone()).collect();
                 let findings = tone::check(&draft.body, &ToneOptions { audience, outcome_texts: &outcome }, &rules);
                 let body = markdown::mail_body(&draft.body, &draft.subject);
-                (TemplateTrial { subject: draft.subject, markdown: draft.body, error: None, findings, preview_key: String::new() }, body.html)
+                (
+                    TemplateTrial {
+                        subject: draft.subject,
+                        markdown: draft.body,
+                        error: None,
+                        findings,
+                        preview_key: String::new(),
+                    },
+                    body.html,
+                )
             }
             Err(error) => (
-                TemplateTrial { subject: String::new(), markdown: String::new(), error: Some(error), findings: Vec::new(), preview_key: String::new() },
+                TemplateTrial {
+                    subject: String::new(),
+                    markdown: String::new(),
+                    error: Some(error),
+                    findings: Vec::new(),
+                    preview_key: String::new(),
+                },
                 String::new(),
             ),
         }
@@ -237,7 +256,11 @@ pub async fn reset_message(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn approve_message(state: State<'_, AppState>, id: String, acknowledge_findings: bool) -> Answer<MessageSummary> {
+pub async fn approve_message(
+    state: State<'_, AppState>,
+    id: String,
+    acknowledge_findings: bool,
+) -> Answer<MessageSummary> {
     state.run(move |s| s.approve_message(&id, acknowledge_findings)).await
 }
 

@@ -190,7 +190,8 @@ mod tests {
     #[test]
     fn squashed_text_survives_markup_and_wrapping() {
         let section = "We blocked the sender's domain at the gateway and removed 14 copies of the mail.";
-        let edited = "Hi Jane,\n\n> We **blocked** the sender's domain\n> at the gateway and removed 14 copies of the mail.";
+        let edited =
+            "Hi Jane,\n\n> We **blocked** the sender's domain\n> at the gateway and removed 14 copies of the mail.";
         assert!(contains_section(&squash(edited), section));
         assert!(!contains_section(&squash("Hi Jane, thanks for the report."), section));
     }

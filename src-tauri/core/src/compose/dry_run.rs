@@ -49,8 +49,10 @@ impl Store {
                 format!("{} has no messages yet: generate them first.", batch.incident.reference),
             ));
         }
-        std::fs::create_dir_all(folder)
-            .map_err(|source| Error::Io { context: format!("Could not create the folder {}", folder.display()), source })?;
+        std::fs::create_dir_all(folder).map_err(|source| Error::Io {
+            context: format!("Could not create the folder {}", folder.display()),
+            source,
+        })?;
         let date = self.clock.now();
         let (skipped, to_render): (Vec<MessageRow>, Vec<MessageRow>) =
             rows.into_iter().partition(|r| r.summary.state == MessageState::Skipped);
@@ -66,7 +68,10 @@ impl Store {
                 .map(|(n, rows)| {
                     let (batch, rules) = (&batch, &rules);
                     scope.spawn(move || {
-                        rows.iter().enumerate().map(|(i, row)| render_one(batch, rules, row, n * chunk + i + 1, date)).collect::<Vec<_>>()
+                        rows.iter()
+                            .enumerate()
+                            .map(|(i, row)| render_one(batch, rules, row, n * chunk + i + 1, date))
+                            .collect::<Vec<_>>()
                     })
                 })
                 .collect();
@@ -75,13 +80,16 @@ impl Store {
             }
         });
 
-        let mut report = RenderReport { folder: folder.display().to_string(), skipped: skipped.len() as u32, ..Default::default() };
+        let mut report =
+            RenderReport { folder: folder.display().to_string(), skipped: skipped.len() as u32, ..Default::default() };
         for item in rendered {
             match item {
                 Ok((name, bytes, findings)) => {
                     let path = folder.join(&name);
-                    std::fs::write(&path, bytes)
-                        .map_err(|source| Error::Io { context: format!("Could not write {}", path.display()), source })?;
+                    std::fs::write(&path, bytes).map_err(|source| Error::Io {
+                        context: format!("Could not write {}", path.display()),
+                        source,
+                    })?;
                     report.written += 1;
                     report.findings += findings as u32;
                     report.messages_with_findings += u32::from(findings > 0);
@@ -109,7 +117,9 @@ fn render_one(
         return Err(problem(Error::Template(error.clone()).to_string()));
     }
     if let Some(heading) = &shown.leaked_section {
-        return Err(problem(format!("The edited text contains the section “{heading}”, which this person may not see.")));
+        return Err(problem(format!(
+            "The edited text contains the section “{heading}”, which this person may not see."
+        )));
     }
     let envelope = Envelope {
         from_name: batch.settings.sender_name.clone(),

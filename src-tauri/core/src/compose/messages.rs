@@ -103,7 +103,8 @@ pub struct BlockedMessage {
     pub reason: String,
 }
 
-const SELECT_MESSAGE: &str = "SELECT m.id, m.incident_id, m.person_id, p.name, p.email, p.audience, m.state, m.skip_reason,
+const SELECT_MESSAGE: &str =
+    "SELECT m.id, m.incident_id, m.person_id, p.name, p.email, p.audience, m.state, m.skip_reason,
         m.template_id, coalesce(t.name, ''), m.message_id,
         (m.subject_override IS NOT NULL OR m.body_override IS NOT NULL), m.approved_at, m.updated_at,
         m.subject_override, m.body_override, m.approved_digest
@@ -214,7 +215,8 @@ impl Store {
         let mut lapsed = Vec::new();
         for row in existing.iter().filter(|r| r.summary.state == MessageState::Approved) {
             if let Ok(composed) = compose_row(&batch, row) {
-                if row.approved_digest.as_deref() != Some(&digest(&row.summary.person_email, &composed.subject, &composed.markdown))
+                if row.approved_digest.as_deref()
+                    != Some(&digest(&row.summary.person_email, &composed.subject, &composed.markdown))
                 {
                     lapsed.push(row.summary.id.clone());
                 }
@@ -359,7 +361,8 @@ impl Store {
         let batch = IncidentBatch::load(self, incident)?;
         let rules = self.tone_rules()?;
         let mut report = BulkApproval::default();
-        for row in self.message_rows(&batch.incident.id)?.into_iter().filter(|r| r.summary.state == MessageState::Draft) {
+        for row in self.message_rows(&batch.incident.id)?.into_iter().filter(|r| r.summary.state == MessageState::Draft)
+        {
             let summary = row.summary.clone();
             match self.approve_row(&batch, row, &rules, acknowledge_findings) {
                 Ok(_) => report.approved += 1,
@@ -370,17 +373,30 @@ impl Store {
         Ok(report)
     }
 
-    fn approve_row(&self, batch: &IncidentBatch, row: MessageRow, rules: &ToneRules, acknowledge: bool) -> Result<MessageSummary> {
+    fn approve_row(
+        &self,
+        batch: &IncidentBatch,
+        row: MessageRow,
+        rules: &ToneRules,
+        acknowledge: bool,
+    ) -> Result<MessageSummary> {
         let s = &row.summary;
         match s.state {
             MessageState::Draft | MessageState::Approved => {}
             MessageState::Skipped => {
-                return Err(Error::invalid("state", format!("The message to {} is skipped; unskip it first.", s.person_name)))
+                return Err(Error::invalid(
+                    "state",
+                    format!("The message to {} is skipped; unskip it first.", s.person_name),
+                ))
             }
             other => {
                 return Err(Error::invalid(
                     "state",
-                    format!("The message to {} is already {}; it cannot be approved again.", s.person_name, other.label()),
+                    format!(
+                        "The message to {} is already {}; it cannot be approved again.",
+                        s.person_name,
+                        other.label()
+                    ),
                 ))
             }
         }
@@ -400,7 +416,10 @@ impl Store {
             ));
         }
         if batch.settings.sender_email.trim().is_empty() {
-            return Err(Error::invalid("sender_email", "Set your address in Settings (Sender) before approving messages."));
+            return Err(Error::invalid(
+                "sender_email",
+                "Set your address in Settings (Sender) before approving messages.",
+            ));
         }
         if !preview.findings.is_empty() && !acknowledge {
             return Err(Error::NeedsConfirmation(format!(
@@ -411,11 +430,8 @@ impl Store {
             )));
         }
         let digest = digest(&preview.message.person_email, &preview.subject, &preview.markdown);
-        let acknowledged: Vec<_> = preview
-            .findings
-            .iter()
-            .map(|f| json!({ "category": f.category, "excerpt": f.excerpt }))
-            .collect();
+        let acknowledged: Vec<_> =
+            preview.findings.iter().map(|f| json!({ "category": f.category, "excerpt": f.excerpt })).collect();
         self.write(|tx| {
             let now = self.now();
             tx.execute(
@@ -533,7 +549,11 @@ fn ensure_composing(s: &MessageSummary) -> Result<()> {
     } else {
         Err(Error::invalid(
             "state",
-            format!("The message to {} is {}; it can no longer be changed.", s.person_name, s.state.label().to_lowercase()),
+            format!(
+                "The message to {} is {}; it can no longer be changed.",
+                s.person_name,
+                s.state.label().to_lowercase()
+            ),
         ))
     }
 }

@@ -92,7 +92,9 @@ impl Store {
                 r.get(0)
             })
             .optional()?
-            .ok_or_else(|| Error::NotFound("That outcome section no longer exists (it may have been deleted).".into()))?;
+            .ok_or_else(|| {
+                Error::NotFound("That outcome section no longer exists (it may have been deleted).".into())
+            })?;
         self.outcome(&incident_id)?
             .into_iter()
             .find(|s| s.id == id)
@@ -151,9 +153,19 @@ impl Store {
         order.insert((position as usize).min(order.len()), id.to_string());
         self.write(|tx| {
             for (index, section_id) in order.iter().enumerate() {
-                tx.execute("UPDATE outcome_sections SET position = ?2 WHERE id = ?1", params![section_id, index as u32])?;
+                tx.execute(
+                    "UPDATE outcome_sections SET position = ?2 WHERE id = ?1",
+                    params![section_id, index as u32],
+                )?;
             }
-            audit::record(tx, self, "incident", &section.incident_id, "outcome_move", json!({ "section": id, "to": position }))
+            audit::record(
+                tx,
+                self,
+                "incident",
+                &section.incident_id,
+                "outcome_move",
+                json!({ "section": id, "to": position }),
+            )
         })?;
         self.outcome(&section.incident_id)
     }
@@ -174,7 +186,10 @@ impl Store {
             .optional()?
             .ok_or_else(|| Error::NotFound("That outcome section cannot be found.".into()))?;
         self.write(|tx| {
-            tx.execute("UPDATE outcome_sections SET deleted_at = NULL, updated_at = ?2 WHERE id = ?1", params![id, self.now()])?;
+            tx.execute(
+                "UPDATE outcome_sections SET deleted_at = NULL, updated_at = ?2 WHERE id = ?1",
+                params![id, self.now()],
+            )?;
             audit::record(tx, self, "incident", &incident_id, "outcome_restore", json!({ "section": id }))
         })?;
         self.outcome_section(id)
@@ -199,7 +214,10 @@ impl Store {
         for who in input.readers.iter().map(|r| r.trim()).filter(|r| !r.is_empty()) {
             let person = if who.contains('@') {
                 self.person_by_email(who)?.ok_or_else(|| {
-                    Error::invalid("readers", format!("Nobody with the email {who} is known; add them as a person first."))
+                    Error::invalid(
+                        "readers",
+                        format!("Nobody with the email {who} is known; add them as a person first."),
+                    )
                 })?
             } else {
                 self.person(who)?
@@ -218,7 +236,10 @@ impl Store {
             // restriction that is not applied.
             _ if !readers.is_empty() => Err(Error::invalid(
                 "readers",
-                format!("Only a TLP:RED section names its readers; {} goes to every contributor it allows.", tlp.label()),
+                format!(
+                    "Only a TLP:RED section names its readers; {} goes to every contributor it allows.",
+                    tlp.label()
+                ),
             )),
             _ => Ok(CleanSection { heading, body, tlp, readers }),
         }

@@ -44,7 +44,8 @@ pub struct TemplateInput {
     pub body: String,
 }
 
-const SELECT_TEMPLATE: &str = "SELECT id, name, builtin_key, customised, audience, incident_kind, subject, body, updated_at
+const SELECT_TEMPLATE: &str =
+    "SELECT id, name, builtin_key, customised, audience, incident_kind, subject, body, updated_at
                                FROM templates";
 
 fn template_from_row(r: &Row<'_>) -> rusqlite::Result<Template> {
@@ -132,9 +133,9 @@ impl Store {
     /// The template for a recipient of this audience on an incident of this kind.
     pub fn choose_template(&self, audience: Audience, kind: IncidentKind) -> Result<Template> {
         let templates = self.templates()?;
-        best_template(&templates, audience, kind)
-            .cloned()
-            .ok_or_else(|| Error::NotFound("No template fits; reset a built-in template or create one for anyone.".into()))
+        best_template(&templates, audience, kind).cloned().ok_or_else(|| {
+            Error::NotFound("No template fits; reset a built-in template or create one for anyone.".into())
+        })
     }
 
     pub fn create_template(&self, input: &TemplateInput) -> Result<Template> {
@@ -183,11 +184,10 @@ impl Store {
     /// Brings a built-in back to the shipped text.
     pub fn reset_template(&self, id: &str) -> Result<Template> {
         let template = self.template(id)?;
-        let builtin = template
-            .builtin_key
-            .as_deref()
-            .and_then(find_builtin)
-            .ok_or_else(|| Error::invalid("template", "Only a built-in template can be reset; this one is yours."))?;
+        let builtin =
+            template.builtin_key.as_deref().and_then(find_builtin).ok_or_else(|| {
+                Error::invalid("template", "Only a built-in template can be reset; this one is yours.")
+            })?;
         self.write(|tx| {
             write_builtin(tx, &template.id, builtin, &self.now())?;
             audit::record(tx, self, "template", &template.id, "reset", json!({ "builtin": builtin.key }))
@@ -203,15 +203,20 @@ impl Store {
         }
         self.write(|tx| {
             let now = self.now();
-            tx.execute("UPDATE templates SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1", params![template.id, now])?;
+            tx.execute(
+                "UPDATE templates SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
+                params![template.id, now],
+            )?;
             audit::record(tx, self, "template", &template.id, "delete", json!({ "name": template.name }))
         })
     }
 
     pub fn restore_template(&self, id: &str) -> Result<Template> {
         self.write(|tx| {
-            let changed =
-                tx.execute("UPDATE templates SET deleted_at = NULL, updated_at = ?2 WHERE id = ?1", params![id, self.now()])?;
+            let changed = tx.execute(
+                "UPDATE templates SET deleted_at = NULL, updated_at = ?2 WHERE id = ?1",
+                params![id, self.now()],
+            )?;
             if changed == 0 {
                 return Err(Error::NotFound("That template cannot be found.".into()));
             }

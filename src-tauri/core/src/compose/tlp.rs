@@ -39,13 +39,20 @@ impl Withheld {
             Withheld::NoOrganisationSet => {
                 "TLP:AMBER+STRICT stays inside your organisation, and no organisation is set in Settings yet."
             }
-            Withheld::NotNamed => "TLP:RED goes only to the people named on the section, and this person is not one of them.",
+            Withheld::NotNamed => {
+                "TLP:RED goes only to the people named on the section, and this person is not one of them."
+            }
         }
     }
 }
 
 /// May `recipient` see a section labelled `tlp` whose named readers (for RED) are `readers`?
-pub fn visibility(tlp: Tlp, readers: &[String], recipient: Recipient<'_>, organisation_set: bool) -> Result<(), Withheld> {
+pub fn visibility(
+    tlp: Tlp,
+    readers: &[String],
+    recipient: Recipient<'_>,
+    organisation_set: bool,
+) -> Result<(), Withheld> {
     match tlp {
         Tlp::Clear | Tlp::Green | Tlp::Amber => Ok(()),
         Tlp::AmberStrict if recipient.internal => Ok(()),

@@ -1,0 +1,97 @@
+// End to end: composing the thank-yous in the real window. Three contributors of different
+// audiences; the vendor is shown what was withheld from them; a blaming sentence is flagged as it
+// is typed and fixed; everything approved; a dry run writes one .eml per message.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { waitFor } from './webdriver.mjs';
+import { cli, withApp, workspace } from './harness.mjs';
+
+function setUpIncident(ws) {
+  cli(ws, 'settings', 'set', 'sender.name', 'Sam Analyst');
+  cli(ws, 'settings', 'set', 'sender.email', 'sam@corp.example');
+  cli(ws, 'settings', 'set', 'organisation', 'Corp');
+  cli(ws, 'person', 'add', '--name', 'Jane Doe', '--email', 'jane@corp.example', '--organisation', 'Corp', '--audience', 'end_user');
+  cli(ws, 'person', 'add', '--name', 'Tom Ortega', '--email', 'tom@corp.example', '--organisation', 'Corp', '--audience', 'it_operations');
+  cli(ws, 'person', 'add', '--name', 'Vera Vendor', '--email', 'vera@vendor.example', '--organisation', 'Vendor Ltd', '--audience', 'third_party');
+  const incident = JSON.parse(cli(ws, '--json', 'incident', 'add', '--title', 'Fake invoice mail', '--kind', 'phishing_report', '--tlp', 'amber'));
+  const give = (email, what, impact) =>
+    cli(ws, 'contribution', 'add', '--incident', incident.reference, '--person', email, '--what', what, '--impact', impact);
+  give('jane@corp.example', 'reported the fake invoice', 'we found and removed 14 more copies');
+  give('tom@corp.example', 'pulled the mail gateway logs', 'showed that nobody else opened it');
+  give('vera@vendor.example', 'sent the firewall exports', 'confirmed no data left the network');
+  cli(ws, 'outcome', 'add', '--incident', incident.reference, '--tlp', 'clear', '--heading', 'What happened',
+    'A fake invoice reached 15 people. We removed every copy and blocked the sender.');
+  cli(ws, 'outcome', 'add', '--incident', incident.reference, '--tlp', 'amber+strict', '--heading', 'Inside only',
+    'The payroll team was the target.');
+  return incident;
+}
+
+test('compose for three contributors: withheld note, a tone finding fixed, approve, dry run', { timeout: 240000 }, async () => {
+  const ws = workspace('compose');
+  const incident = setUpIncident(ws);
+  const dryRun = path.join(ws.root, 'dry-run');
+
+  await withApp(ws, async (d) => {
+    await d.find('[data-testid="nav-incidents"]');
+    await d.execute('location.hash = arguments[0]', [`#/incidents/${incident.id}`]);
+    await d.click('[data-testid="compose-button"]');
+    await d.click('[data-testid="generate-messages"]');
+    await waitFor('three messages', async () => (await d.findAll('[data-testid="message-row"]')).length === 3);
+
+    // The vendor: the AMBER+STRICT section is withheld, and the preview says why.
+    const open = (name) => d.execute(`const row = [...document.querySelectorAll('[data-testid="message-row"]')]
+      .find((r) => r.innerText.includes(arguments[0])); row.click(); return true;`, [name]);
+    await open('Vera Vendor');
+    await d.waitForText('[data-testid="withheld-box"]', 'Inside only');
+    await d.waitForText('[data-testid="preview-text"]', 'What happened');
+    assert.ok(!(await d.text('[data-testid="preview-text"]')).includes('payroll'));
+    // The HTML part is in a sandboxed frame served by the preview protocol.
+    await d.switchToFrame('[data-testid="preview-frame"]');
+    const html = await d.execute('return document.body.innerText');
+    await d.switchToParent();
+    assert.match(html, /Vera/);
+    assert.doesNotMatch(html, /payroll/);
+    await d.screenshot('compose-01-vendor-withheld');
+
+    // Jane: a blaming sentence is flagged while typing; fixing it clears the finding.
+    await open('Jane Doe');
+    await d.waitForText('[data-testid="preview-text"]', 'Jane');
+    await d.click('[data-testid="edit-message"]');
+    await d.clear('[data-testid="message-body"]');
+    await d.type('[data-testid="message-body"]',
+      'Hi Jane,\n\nYou clicked the link, but thank you for reporting it so fast. We removed every copy, so the matter is closed.\n\nSam');
+    await d.waitForText('[data-testid="tone-finding"]', 'clicked');
+    await d.screenshot('compose-02-tone-finding');
+    await d.clear('[data-testid="message-body"]');
+    await d.type('[data-testid="message-body"]',
+      'Hi Jane,\n\nThank you for reporting the fake invoice so fast. We removed every copy, so the matter is closed.\n\nSam');
+    await waitFor('the finding to clear', async () => (await d.findAll('[data-testid="tone-finding"]')).length === 0);
+    await d.click('[data-testid="save-message"]');
+    await d.click('[data-testid="approve-message"]');
+    await d.waitForText('[data-testid="message-state"]', 'Approved');
+
+    // The rest in one go: the built-in templates raise no tone findings.
+    await d.click('[data-testid="approve-all"]');
+    await waitFor('all approved', async () => {
+      const states = await d.texts('[data-testid="message-row"] [data-testid="message-state"]');
+      return states.length === 3 && states.every((s) => s.includes('Approved'));
+    });
+
+    await d.clear('[data-testid="dryrun-folder"]');
+    await d.type('[data-testid="dryrun-folder"]', dryRun);
+    await d.click('[data-testid="dryrun-write"]');
+    await d.waitForText('[data-testid="dryrun-result"]', '3');
+    await d.screenshot('compose-03-approved-dry-run');
+  });
+
+  const files = readdirSync(dryRun).filter((f) => f.endsWith('.eml'));
+  assert.equal(files.length, 3);
+  const jane = readFileSync(path.join(dryRun, files.find((f) => f.includes('jane'))), 'utf8');
+  assert.match(jane, /^Content-Type: multipart\/alternative/m);
+  assert.match(jane, /^Message-ID: <[^>]+@corp\.example>/m);
+  const listed = JSON.parse(cli(ws, '--json', 'messages', 'list', '--incident', incident.reference));
+  assert.deepEqual(listed.map((m) => m.state), ['approved', 'approved', 'approved']);
+});

@@ -1,0 +1,45 @@
+// What every end-to-end scenario needs: its own folders (`workspace`), the CLI over the same
+// data (`cli`), and the app in a WebDriver session that keeps a screenshot when it fails (`withApp`).
+
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Driver, cliBinary } from './webdriver.mjs';
+
+export const ENTER = '\uE007';
+
+export function workspace(name) {
+  const root = mkdtempSync(path.join(os.tmpdir(), `afterword-e2e-${name}-`));
+  const data = path.join(root, 'data');
+  mkdirSync(data);
+  const env = {
+    ...process.env,
+    WEBKIT_DISABLE_COMPOSITING_MODE: '1',
+    XDG_CONFIG_HOME: path.join(root, 'config'),
+    XDG_DATA_HOME: path.join(root, 'xdg-data'),
+    XDG_CACHE_HOME: path.join(root, 'cache'),
+    AFTERWORD_DATA_DIR: '',
+  };
+  return { root, data, env, args: ['--data-dir', data] };
+}
+
+export function cli(ws, ...args) {
+  return execFileSync(cliBinary, ['--data-dir', ws.data, ...args], { encoding: 'utf8' });
+}
+
+export async function withApp(ws, body) {
+  const driver = await Driver.start(ws.env);
+  try {
+    await driver.open(ws.args);
+    await body(driver);
+  } catch (error) {
+    // Keep what the window showed when the scenario failed, for the person reading the log.
+    const shot = await driver.screenshot(`failed-${path.basename(ws.root)}`).catch(() => null);
+    if (shot) error.message += ` (screenshot: ${shot})`;
+    throw error;
+  } finally {
+    await driver.quit();
+  }
+}
+
