@@ -3,7 +3,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import IncidentDetail from './IncidentDetail.svelte';
 import ConfirmDialog from '../components/ConfirmDialog.svelte';
 import ToastHost from '../components/ToastHost.svelte';
-import { fakeBackend, incident, person, selectOption, withBackend } from '../test/fake';
+import { closeoutItem, closeoutOf, fakeBackend, incident, person, selectOption, withBackend } from '../test/fake';
 import { ApiError } from '../lib/api';
 import type { ContributionWithPerson, IncidentDetail as Detail } from '../lib/types';
 
@@ -154,5 +154,24 @@ describe('IncidentDetail', () => {
     await waitFor(() => expect(screen.queryByTestId('confirm-dialog')).toBeNull());
     expect(backend.setIncidentStatus).toHaveBeenCalledTimes(1);
     expect(select.value).toBe('investigating');
+  });
+
+  it('leads to the compose screen and shows the outcome and the close-out checklist', async () => {
+    const backend = fakeBackend({
+      getIncident: async () => detail,
+      getOutcome: async () => [],
+      closeout: async () =>
+        closeoutOf([
+          closeoutItem({ person_id: 'ann', person_name: 'Ann Lee', state: 'approved', done: true }),
+          closeoutItem({ person_id: 'bo', person_name: 'Bo Chen', state: null, message_id: null }),
+        ]),
+    });
+    render(IncidentDetail, withBackend(backend, { id: 'i1' }));
+    const button = await screen.findByTestId('compose-button');
+    expect(button.getAttribute('href')).toBe('#/incidents/i1/compose');
+    expect(button.textContent).toContain('Thank contributors');
+    expect((await screen.findByTestId('closeout-count')).textContent).toBe('1 of 2 done');
+    expect(await screen.findByTestId('outcome-editor')).toBeTruthy();
+    expect(backend.getOutcome).toHaveBeenCalledWith('i1');
   });
 });
