@@ -118,7 +118,8 @@ impl Store {
                 for n in 0..spec.people {
                     let id = new_id();
                     let (first, last) = (rng.pick(FIRST), rng.pick(LAST));
-                    let email = format!("{}.{}{}@example{}.com", first.to_lowercase(), last.to_lowercase(), n, n % 50);
+                    // ASCII local parts: mail to "tomás@…" needs SMTPUTF8, which few relays offer.
+                    let email = format!("{}.{}{}@example{}.com", ascii_lower(first), ascii_lower(last), n, n % 50);
                     insert.execute(params![
                         id,
                         format!("{first} {last}"),
@@ -151,4 +152,10 @@ impl Store {
             Ok(incident_ids[0].clone())
         })
     }
+}
+
+/// "Tomás" → "tomas": accents dropped, for addresses every relay accepts.
+fn ascii_lower(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfd().filter(char::is_ascii).collect::<String>().to_lowercase()
 }

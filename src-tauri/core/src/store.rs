@@ -56,6 +56,8 @@ pub struct Store {
     pub(crate) actor: String,
     pub(crate) clock: Box<dyn Clock>,
     path: PathBuf,
+    /// The user's extra tone rules as last compiled, with the file's modification time.
+    pub(crate) tone_cache: std::cell::RefCell<Option<(std::time::SystemTime, crate::compose::tone::ToneRules)>>,
 }
 
 impl Store {
@@ -91,7 +93,13 @@ impl Store {
             other => Error::Damaged { path: path.to_path_buf(), detail: other.to_string() },
         })?;
 
-        Ok(Store { conn, actor: default_actor(), clock: Box::new(SystemClock), path: path.to_path_buf() })
+        Ok(Store {
+            conn,
+            actor: default_actor(),
+            clock: Box::new(SystemClock),
+            path: path.to_path_buf(),
+            tone_cache: Default::default(),
+        })
     }
 
     /// Sets who the audit log names for changes made through this store.

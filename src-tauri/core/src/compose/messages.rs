@@ -22,6 +22,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use specta::Type;
 
+/// The user's extra tone rules, beside the database.
+pub const TONE_RULES_FILE: &str = "tone-rules.json";
+
 const SKIP_REASON_MAX: usize = 300;
 const SUBJECT_MAX: usize = 250;
 pub(crate) const DO_NOT_CONTACT_REASON: &str = "Marked “do not contact”: no message is sent to this person.";
@@ -497,9 +500,28 @@ impl Store {
         self.message(id)
     }
 
-    /// The tone rules: the shipped ones (user additions join them here when they exist).
+    /// The tone rules: the shipped ones plus the user's own from `tone-rules.json` beside the
+    /// database (same shape as the shipped `rules/tone.json`), recompiled when that file changes.
+    /// A broken file is reported with what to fix, never silently ignored.
     pub fn tone_rules(&self) -> Result<ToneRules> {
-        Ok(ToneRules::builtin().clone())
+        let path = self.path().with_file_name(TONE_RULES_FILE);
+        let modified = match std::fs::metadata(&path) {
+            Ok(meta) => meta.modified().unwrap_or(std::time::SystemTime::UNIX_EPOCH),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ToneRules::builtin().clone()),
+            Err(source) => return Err(Error::Io { context: format!("Could not read {}", path.display()), source }),
+        };
+        if let Some((when, rules)) = self.tone_cache.borrow().as_ref() {
+            if *when == modified {
+                return Ok(rules.clone());
+            }
+        }
+        let text = std::fs::read_to_string(&path)
+            .map_err(|source| Error::Io { context: format!("Could not read {}", path.display()), source })?;
+        let rules = ToneRules::with_extra(&text).map_err(|e| {
+            Error::invalid("tone_rules", format!("Your extra tone rules in {} cannot be used: {e}", path.display()))
+        })?;
+        *self.tone_cache.borrow_mut() = Some((modified, rules.clone()));
+        Ok(rules)
     }
 }
 
