@@ -5,6 +5,10 @@ const commands = vi.hoisted(() => ({
   deleteIncident: vi.fn(),
   setPreferences: vi.fn(),
   appInfo: vi.fn(),
+  setIncidentStatus: vi.fn(),
+  approveMessage: vi.fn(),
+  deleteOutcomeSection: vi.fn(),
+  chooseFolder: vi.fn(),
 }));
 vi.mock('./bindings', () => ({ commands }));
 
@@ -43,6 +47,22 @@ describe('ApiError.from', () => {
   it('returns an ApiError unchanged', () => {
     const original = new ApiError('conflict', 'taken', { field: 'email' });
     expect(ApiError.from(original)).toBe(original);
+  });
+});
+
+describe('ApiError.from, template errors', () => {
+  it('keeps where a template mistake is', () => {
+    const error = ApiError.from({
+      code: 'template',
+      message: 'The template has a mistake.',
+      field: null,
+      email: null,
+      suggested_name: null,
+      template: { part: 'body', line: 3, column: 7, message: 'undefined value: person.nickname' },
+    });
+    expect(error.code).toBe('template');
+    expect(error.template).toEqual({ part: 'body', line: 3, column: 7, message: 'undefined value: person.nickname' });
+    expect(ApiError.from({ code: 'invalid', message: 'x' }).template).toBeNull();
   });
 });
 
@@ -92,5 +112,18 @@ describe('tauriBackend', () => {
     commands.setPreferences.mockResolvedValue({ status: 'ok', data: null });
     await expect(tauriBackend.setPreferences({ theme: 'dark' })).resolves.toBeUndefined();
     expect(commands.setPreferences).toHaveBeenCalledWith({ theme: 'dark' });
+  });
+
+  it('passes the compose commands their arguments', async () => {
+    commands.setIncidentStatus.mockResolvedValue({ status: 'ok', data: { id: 'i1' } });
+    await tauriBackend.setIncidentStatus('i1', 'closed', true);
+    expect(commands.setIncidentStatus).toHaveBeenCalledWith('i1', 'closed', true);
+    commands.approveMessage.mockResolvedValue({ status: 'ok', data: { id: 'm1' } });
+    await expect(tauriBackend.approveMessage('m1', false)).resolves.toEqual({ id: 'm1' });
+    expect(commands.approveMessage).toHaveBeenCalledWith('m1', false);
+    commands.deleteOutcomeSection.mockResolvedValue({ status: 'ok', data: null });
+    await expect(tauriBackend.deleteOutcomeSection('s1')).resolves.toBeUndefined();
+    commands.chooseFolder.mockResolvedValue({ status: 'ok', data: null });
+    await expect(tauriBackend.chooseFolder('Pick')).resolves.toBeNull();
   });
 });
