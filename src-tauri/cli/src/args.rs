@@ -40,6 +40,9 @@ pub enum Command {
     Messages(crate::compose::MessagesCommand),
     /// Dry run: write one .eml per message that is not skipped to a folder.
     Render(crate::compose::RenderArgs),
+    /// The empathy check on a draft: FILE, or - for standard input. Exit 0: nothing found;
+    /// 1: findings; 2: the check could not run.
+    CheckTone(CheckToneArgs),
     /// Load the example incident (as offered on the app's first run).
     Example,
     /// Fill the database with a synthetic dataset for benchmarks.
@@ -184,6 +187,22 @@ pub struct GenerateArgs {
     crowded: u32,
     #[arg(long, default_value_t = 42)]
     seed: u64,
+}
+
+#[derive(Args)]
+pub struct CheckToneArgs {
+    /// Who will read it; decides which jargon counts and how plain it must read.
+    #[arg(long, value_parser = choice!(Audience))]
+    pub audience: Audience,
+    /// Extra tone rules (JSON, the shape of the built-in rules/tone.json).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// An outcome text the draft should include (repeatable); when one appears, the outcome is there.
+    #[arg(long = "outcome", value_name = "TEXT")]
+    pub outcome: Vec<String>,
+    /// The draft (Markdown or plain text); - reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: String,
 }
 
 impl From<GenerateArgs> for GenerateSpec {

@@ -51,6 +51,12 @@ fn bench(c: &mut Criterion) {
     c.bench_function("check 2,000-word draft (security colleague)", |b| {
         b.iter(|| check(black_box(&text), &options, rules))
     });
+    // The worst case: a finding in every sentence, so every guard and exception runs.
+    let noisy = "You clicked the link. Obviously you should have known the EDR payload was careless. ".repeat(140);
+    let options = ToneOptions { audience: Audience::EndUser, outcome_texts: &[] };
+    c.bench_function("check 2,000 words, findings in every sentence", |b| {
+        b.iter(|| check(black_box(&noisy), &options, rules))
+    });
     c.bench_function("compile built-in rules", |b| b.iter(|| ToneRules::with_extra(black_box("")).unwrap()));
 }
 

@@ -28,8 +28,8 @@ pub use rules::{RuleFile, RuleSpec, ToneRules, BUILTIN_JSON};
 use crate::Audience;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
-use specta::Type;
 use spans::{ceil_char_boundary, floor_char_boundary, Prepared, Utf16};
+use specta::Type;
 use std::sync::OnceLock;
 
 /// What kind of problem a finding is.
@@ -143,7 +143,7 @@ pub fn check(text: &str, options: &ToneOptions, rules: &ToneRules) -> Vec<ToneFi
 
     let mut findings: Vec<(usize, usize, Span)> =
         spans.into_iter().map(|s| (prepared.original(s.start), prepared.original(s.end), s)).collect();
-    findings.sort_by(|a, b| (a.0, a.1, a.2.category).cmp(&(b.0, b.1, b.2.category)));
+    findings.sort_by_key(|&(start, end, ref span)| (start, end, span.category));
     let mut utf16 = Utf16::new(text);
     findings
         .into_iter()
@@ -212,7 +212,9 @@ fn phrase_findings(p: &Prepared, audience: Audience, rules: &ToneRules) -> Vec<S
     }
     // Several phrasings can catch the same words ("you should have known" is two rules); keep the
     // earliest, longest span per category.
-    out.sort_by(|a, b| (a.category, a.start, std::cmp::Reverse(a.end)).cmp(&(b.category, b.start, std::cmp::Reverse(b.end))));
+    out.sort_by(|a, b| {
+        (a.category, a.start, std::cmp::Reverse(a.end)).cmp(&(b.category, b.start, std::cmp::Reverse(b.end)))
+    });
     let mut kept: Vec<Span> = Vec::with_capacity(out.len());
     for span in out {
         match kept.last() {
@@ -248,7 +250,10 @@ fn explained(scan: &str, start: usize, end: usize) -> bool {
         r"(?i)^(?:\s*\(\s*[^)\s][^)]{2,}\)|\s*(?:,|:| -)\s*(?:which|that|i\.e\.|meaning|or|the|a|an|our|your|basically|short for|in other words|in plain words)(?-u:\b)|\s+(?:stands for|means|is short for|is shorthand for|is what we call|refers to))",
     );
     let open_re = regex(&OPEN_BRACKET, r"[A-Za-z][^(\n]{2,}\(\s*$");
-    let intro_re = regex(&INTRO, r"(?i)(?-u:\b)(?:called|known as|aka|a\.k\.a\.|so-called|short|abbreviated(?: as)?|what we call)[\s:,]+$");
+    let intro_re = regex(
+        &INTRO,
+        r"(?i)(?-u:\b)(?:called|known as|aka|a\.k\.a\.|so-called|short|abbreviated(?: as)?|what we call)[\s:,]+$",
+    );
     let after = &scan[end..ceil_char_boundary(scan, end + 160)];
     let before = &scan[floor_char_boundary(scan, start.saturating_sub(160))..start];
     after_re.is_match(after)
@@ -306,7 +311,10 @@ fn reading_level(p: &Prepared, audience: Audience, rules: &ToneRules) -> Vec<Spa
             let long_words = if long.is_empty() {
                 String::new()
             } else {
-                format!(" (for example instead of {})", long.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(", "))
+                format!(
+                    " (for example instead of {})",
+                    long.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(", ")
+                )
             };
             let fill = |t: &str| {
                 t.replace("{grade}", &school_grade(grade))

@@ -155,7 +155,7 @@ impl MaxGrade {
 }
 
 /// Rules compiled and ready for [`super::check`]. Cloning is cheap: the compiled regexes are shared.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ToneRules {
     /// One entry per rule: which rules match anywhere, in one pass.
     pub(super) set: RegexSet,
@@ -163,6 +163,13 @@ pub struct ToneRules {
     pub(super) thanks: Presence,
     pub(super) outcome: Presence,
     pub(super) reading: ReadingLevel,
+}
+
+impl std::fmt::Debug for ToneRules {
+    /// Ids only: the compiled patterns would fill a screen.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ToneRules").field("rules", &self.rule_ids().collect::<Vec<_>>()).finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -215,8 +222,9 @@ impl ToneRules {
         if json.trim().is_empty() {
             return ToneRules::compile(builtin_file());
         }
-        let extra: RuleFile = serde_json::from_str(json)
-            .map_err(|e| invalid(format!("The extra tone rules are not valid: {e}.")))?;
+        let extra: RuleFile =
+            serde_json::from_str(json).map_err(|e| invalid(format!("The extra tone rules are not valid: {e}.")))?;
+        check_version(extra.version)?;
         let mut file = builtin_file();
         merge(&mut file, extra)?;
         ToneRules::compile(file)
@@ -224,11 +232,7 @@ impl ToneRules {
 
     /// Compiles a complete rule file.
     pub fn compile(file: RuleFile) -> Result<ToneRules> {
-        if let Some(v) = file.version.filter(|&v| v > VERSION) {
-            return Err(invalid(format!(
-                "The tone rules are format version {v}; this version of Afterword reads up to {VERSION}."
-            )));
-        }
+        check_version(file.version)?;
         let mut rules = Vec::with_capacity(file.rules.len());
         let mut sources = Vec::with_capacity(file.rules.len());
         for spec in file.rules {
@@ -272,6 +276,15 @@ pub fn builtin_file() -> RuleFile {
     serde_json::from_str(BUILTIN_JSON).expect("the built-in tone rules are valid JSON (tested in tests/tone.rs)")
 }
 
+fn check_version(version: Option<u32>) -> Result<()> {
+    match version {
+        Some(v) if v > VERSION => Err(invalid(format!(
+            "The tone rules are format version {v}; this version of Afterword reads up to {VERSION}. Update Afterword."
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn invalid(message: String) -> Error {
     Error::invalid("tone_rules", message)
 }
@@ -282,7 +295,9 @@ fn merge(file: &mut RuleFile, extra: RuleFile) -> Result<()> {
     let mut seen = std::collections::HashSet::new();
     for rule in extra.rules {
         if rule.id.trim().is_empty() {
-            return Err(invalid("An extra tone rule has no id; give each rule a short unique id such as \"team.no_blame\".".into()));
+            return Err(invalid(
+                "An extra tone rule has no id; give each rule a short unique id such as \"team.no_blame\".".into(),
+            ));
         }
         if !seen.insert(rule.id.clone()) {
             return Err(invalid(format!("The tone rule id \"{}\" is used twice in the extra rules.", rule.id)));
@@ -296,10 +311,13 @@ fn merge(file: &mut RuleFile, extra: RuleFile) -> Result<()> {
         let before = file.rules.len();
         file.rules.retain(|r| &r.id != id);
         if file.rules.len() == before {
-            return Err(invalid(format!("\"disable\" names the tone rule \"{id}\", but there is no rule with that id.")));
+            return Err(invalid(format!(
+                "\"disable\" names the tone rule \"{id}\", but there is no rule with that id."
+            )));
         }
     }
-    for (mine, theirs) in [(&mut file.missing_thanks, extra.missing_thanks), (&mut file.missing_outcome, extra.missing_outcome)]
+    for (mine, theirs) in
+        [(&mut file.missing_thanks, extra.missing_thanks), (&mut file.missing_outcome, extra.missing_outcome)]
     {
         mine.patterns.extend(theirs.patterns);
         mine.why = theirs.why.or(mine.why.take());
@@ -318,9 +336,12 @@ fn merge(file: &mut RuleFile, extra: RuleFile) -> Result<()> {
 fn compile_rule(spec: RuleSpec) -> Result<(Rule, String)> {
     let id = spec.id.trim();
     if id.is_empty() {
-        return Err(invalid("A tone rule has no id; give each rule a short unique id such as \"team.no_blame\".".into()));
+        return Err(invalid(
+            "A tone rule has no id; give each rule a short unique id such as \"team.no_blame\".".into(),
+        ));
     }
-    if matches!(spec.category, ToneCategory::ReadingLevel | ToneCategory::MissingThanks | ToneCategory::MissingOutcome) {
+    if matches!(spec.category, ToneCategory::ReadingLevel | ToneCategory::MissingThanks | ToneCategory::MissingOutcome)
+    {
         return Err(invalid(format!(
             "The tone rule \"{id}\" has category {}, which Afterword computes itself; phrase rules are blame, \
              condescension, shame, jargon or passive_aggressive.",
@@ -331,17 +352,27 @@ fn compile_rule(spec: RuleSpec) -> Result<(Rule, String)> {
     if patterns.is_empty() {
         return Err(invalid(format!("The tone rule \"{id}\" has no pattern.")));
     }
-    for (n, p) in patterns.iter().enumerate() {
-        let what = format!("pattern {} of the tone rule \"{id}\"", n + 1);
-        let re = build(&ascii_boundaries(p), &what)?;
-        if re.is_match("") {
-            return Err(invalid(format!("The {what} matches empty text, so it would flag every position: {p}")));
-        }
-    }
+    // Compile the rule whole; only when that fails (or it matches empty text) look at each
+    // pattern to name the culprit. Compiling every pattern twice would double the start-up cost.
     let source = patterns.iter().map(|p| format!("(?:{})", ascii_boundaries(p))).collect::<Vec<_>>().join("|");
-    let regex = build(&source, &format!("the tone rule \"{id}\""))?;
+    let regex = match build(&source, &format!("the tone rule \"{id}\"")) {
+        Ok(re) if !re.is_match("") => re,
+        whole => {
+            for (n, p) in patterns.iter().enumerate() {
+                let what = format!("pattern {} of the tone rule \"{id}\"", n + 1);
+                if build(&ascii_boundaries(p), &what)?.is_match("") {
+                    return Err(invalid(format!(
+                        "The {what} matches empty text, so it would flag every position: {p}"
+                    )));
+                }
+            }
+            whole?
+        }
+    };
     let not_after = match &spec.not_after {
-        Some(p) => Some(build(&format!("^(?:{})", ascii_boundaries(p)), &format!("not_after of the tone rule \"{id}\""))?),
+        Some(p) => {
+            Some(build(&format!("^(?:{})", ascii_boundaries(p)), &format!("not_after of the tone rule \"{id}\""))?)
+        }
         None => None,
     };
     let not_before = match &spec.not_before {
@@ -368,11 +399,17 @@ fn presence(name: &str, spec: PresenceSpec) -> Result<Presence> {
     let regex = if spec.patterns.is_empty() {
         None
     } else {
-        for (n, p) in spec.patterns.iter().enumerate() {
-            build(&ascii_boundaries(p), &format!("pattern {} of {name}", n + 1))?;
-        }
         let source = spec.patterns.iter().map(|p| format!("(?:{})", ascii_boundaries(p))).collect::<Vec<_>>().join("|");
-        Some(build(&source, name)?)
+        match build(&source, name) {
+            Ok(re) => Some(re),
+            Err(whole) => {
+                // Extra patterns join the built-in ones, so name the pattern, not its position.
+                for p in &spec.patterns {
+                    build(&ascii_boundaries(p), &format!("{name} pattern \"{p}\""))?;
+                }
+                return Err(whole);
+            }
+        }
     };
     Ok(Presence { regex, why: spec.why.unwrap_or_default(), suggestion: spec.suggestion.unwrap_or_default() })
 }

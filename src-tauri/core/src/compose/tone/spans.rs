@@ -192,11 +192,9 @@ fn mark_quotes(text: &str, flags: &mut [u8]) {
                 '\u{00AB}' => chars[k + 1..].iter().position(|&(_, d)| d == '\u{00BB}'),
                 // ‘ opens only at the start of a word, and ’ closes only where no letter follows:
                 // elsewhere ’ is an apostrophe ("don’t").
-                '\u{2018}' if k == 0 || !chars[k - 1].1.is_alphanumeric() => {
-                    (k + 1..chars.len()).position(|j| {
-                        chars[j].1 == '\u{2019}' && chars.get(j + 1).is_none_or(|&(_, n)| !n.is_alphanumeric())
-                    })
-                }
+                '\u{2018}' if k == 0 || !chars[k - 1].1.is_alphanumeric() => (k + 1..chars.len()).position(|j| {
+                    chars[j].1 == '\u{2019}' && chars.get(j + 1).is_none_or(|&(_, n)| !n.is_alphanumeric())
+                }),
                 _ => None,
             };
             match close {
@@ -242,22 +240,17 @@ fn clause_words<'t>(text: &'t str, at: usize, commas: bool, contrasts: &[&str]) 
     let window = &text[from..at];
     let cut = window
         .char_indices()
-        .filter(|&(i, c)| {
+        .rev()
+        .find(|&(i, c)| {
             matches!(c, '.' | '!' | '?' | ';' | ':' | '\n' | '(' | ')')
                 || (commas && c == ',')
                 || (c == '-' && window[i..].starts_with("- ") && window[..i].ends_with(' '))
         })
-        .map(|(i, c)| i + c.len_utf8())
-        .last()
-        .unwrap_or(0);
-    let words: Vec<&str> = window[cut..]
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let after_contrast = words
-        .iter()
-        .rposition(|w| contrasts.iter().any(|c| w.eq_ignore_ascii_case(c)))
-        .map_or(0, |i| i + 1);
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let words: Vec<&str> =
+        window[cut..].split(|c: char| !(c.is_alphanumeric() || c == '\'')).filter(|w| !w.is_empty()).collect();
+    let after_contrast =
+        words.iter().rposition(|w| contrasts.iter().any(|c| w.eq_ignore_ascii_case(c))).map_or(0, |i| i + 1);
     let words = &words[after_contrast..];
     words[words.len().saturating_sub(GUARD_WORDS)..].to_vec()
 }
@@ -336,7 +329,8 @@ mod tests {
 
     #[test]
     fn quotes_code_links_and_blockquotes_are_blanked_offsets_kept() {
-        let text = "She wrote \u{201C}you clicked it\u{201D} and `rm -rf` see https://x.example/a. Done\n> quoted line\nok";
+        let text =
+            "She wrote \u{201C}you clicked it\u{201D} and `rm -rf` see https://x.example/a. Done\n> quoted line\nok";
         let p = Prepared::new(text);
         assert!(!p.scan.contains("clicked") && !p.scan.contains("rm -rf") && !p.scan.contains("x.example"));
         assert!(!p.scan.contains("quoted line") && p.scan.contains("Done") && p.scan.ends_with("\nok"));
