@@ -70,4 +70,8 @@ hyperfine --warmup 1 --runs "${RUNS:-5}" --export-markdown "$work/result.md" \
   -n mailmerge "cd '$mm' && mailmerge --dry-run --no-limit --output-format raw >/dev/null"
 echo
 cat "$work/result.md"
-echo "written: $(ls "$work/out" | wc -l) .eml files"
+# One more run to show what the timed command produced (hyperfine's --prepare removed it).
+rm -rf "$work/run" "$work/out" && cp -r "$base" "$work/run"
+"$cli" --data-dir "$work/run" messages generate --incident GEN-000001 >/dev/null
+"$cli" --data-dir "$work/run" render --incident GEN-000001 --out "$work/out"
+echo "files in the folder: $(find "$work/out" -name '*.eml' | wc -l)"

@@ -15,7 +15,7 @@ pub struct IpcError {
     pub email: Option<String>,
     pub suggested_name: Option<String>,
     /// For `template`: which part of the template, and the line and column of the problem.
-    pub template: Option<afterword_core::compose::render::TemplateError>,
+    pub template: Option<Box<afterword_core::compose::render::TemplateError>>,
 }
 
 impl IpcError {
@@ -40,7 +40,7 @@ impl From<afterword_core::Error> for IpcError {
             ipc.suggested_name = Some(suggested_name.clone());
         }
         if let afterword_core::Error::Template(template) = &error {
-            ipc.template = Some(template.clone());
+            ipc.template = Some(Box::new(template.clone()));
         }
         if matches!(error, afterword_core::Error::Database(_) | afterword_core::Error::Io { .. }) {
             tracing::error!(%error, "command failed");

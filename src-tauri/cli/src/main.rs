@@ -13,6 +13,9 @@ use afterword_core::{Error, Store};
 use args::{Cli, Command};
 use clap::Parser;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = Cli::parse();
     let json = cli.json;

@@ -470,7 +470,9 @@ fn a_users_tone_rules_file_extends_the_shipped_rules_and_a_broken_one_says_what_
     let s = scenario();
     s.f.store.generate_messages(&s.inc.reference).unwrap();
     let id = message_to(&s.f.store.messages(&s.inc.reference).unwrap(), "jane@corp.example").id.clone();
-    s.f.store.edit_message(&id, "Thanks", "Thank you, Jane. Let us circle back on the synergy. It is resolved.").unwrap();
+    s.f.store
+        .edit_message(&id, "Thanks", "Thank you, Jane. Let us circle back on the synergy. It is resolved.")
+        .unwrap();
     assert!(s.f.store.preview_message(&id).unwrap().findings.is_empty());
 
     let file = s.f.dir.path().join("tone-rules.json");
@@ -483,8 +485,11 @@ fn a_users_tone_rules_file_extends_the_shipped_rules_and_a_broken_one_says_what_
     let findings = s.f.store.preview_message(&id).unwrap().findings;
     assert_eq!(findings.iter().map(|f| f.excerpt.as_str()).collect::<Vec<_>>(), ["synergy"]);
 
-    std::fs::write(&file, r#"{"rules": [{"id": "broken", "category": "blame", "pattern": "(", "why": "x", "suggestion": "y"}]}"#)
-        .unwrap();
+    std::fs::write(
+        &file,
+        r#"{"rules": [{"id": "broken", "category": "blame", "pattern": "(", "why": "x", "suggestion": "y"}]}"#,
+    )
+    .unwrap();
     // A new modification time even on coarse clocks.
     let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
     std::fs::File::options().write(true).open(&file).unwrap().set_modified(later).unwrap();

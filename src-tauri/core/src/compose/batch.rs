@@ -15,6 +15,7 @@ use crate::settings::Settings;
 use crate::store::Store;
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use std::collections::HashMap;
 
 /// A contributor of the incident and their live contributions, oldest first.
 #[derive(Debug, Clone)]
@@ -47,6 +48,8 @@ pub(crate) struct IncidentBatch {
     pub sections: Vec<OutcomeSection>,
     pub templates: Vec<Template>,
     pub contributors: Vec<Contributor>,
+    /// Index into `contributors` by person id: ten thousand lookups must not scan ten thousand.
+    by_person: HashMap<String, usize>,
 }
 
 impl IncidentBatch {
@@ -56,11 +59,12 @@ impl IncidentBatch {
         let sections = store.outcome(&incident.id)?;
         let templates = store.templates()?;
         let contributors = load_contributors(store, &incident.id)?;
-        Ok(IncidentBatch { incident, settings, sections, templates, contributors })
+        let by_person = contributors.iter().enumerate().map(|(i, c)| (c.person_id.clone(), i)).collect();
+        Ok(IncidentBatch { incident, settings, sections, templates, contributors, by_person })
     }
 
     pub fn contributor(&self, person_id: &str) -> Option<&Contributor> {
-        self.contributors.iter().find(|c| c.person_id == person_id)
+        self.by_person.get(person_id).map(|&i| &self.contributors[i])
     }
 
     pub fn is_internal(&self, who: &Contributor) -> bool {

@@ -5,12 +5,14 @@
 //! [`digest`] fingerprints exactly what would be sent, so an approval lapses when that changes.
 
 use super::batch::{Contributor, IncidentBatch, WithheldSection};
+use super::context::RenderContext;
 use super::outcome::OutcomeSection;
-use super::render::{render, RenderedDraft, TemplateError};
+use super::render::{CompiledTemplate, RenderedDraft, TemplateError};
 use super::templates::{best_template, Template};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use specta::Type;
+use std::collections::HashMap;
 
 /// Something the analyst should know before approving; it does not block approval.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -42,19 +44,39 @@ pub(crate) struct Composed {
     pub outcome_texts: Vec<String>,
 }
 
+/// A batch's templates, each parsed once on first use.
+#[derive(Default)]
+pub(crate) struct TemplateCache<'b> {
+    compiled: HashMap<&'b str, Result<CompiledTemplate<'b>, TemplateError>>,
+}
+
+impl<'b> TemplateCache<'b> {
+    fn render(&mut self, template: &'b Template, context: &RenderContext) -> Result<RenderedDraft, TemplateError> {
+        match self
+            .compiled
+            .entry(&template.id)
+            .or_insert_with(|| CompiledTemplate::new(&template.subject, &template.body))
+        {
+            Ok(compiled) => compiled.render(context),
+            Err(error) => Err(error.clone()),
+        }
+    }
+}
+
 /// Composes `who`'s message with `template` (the best fit when None) and the analyst's edit.
-pub(crate) fn compose(
-    batch: &IncidentBatch,
+pub(crate) fn compose<'b>(
+    batch: &'b IncidentBatch,
     who: &Contributor,
-    template: Option<&Template>,
+    template: Option<&'b Template>,
     edit: &Override,
+    cache: &mut TemplateCache<'b>,
 ) -> Composed {
     let (visible, withheld) = batch.split_sections(who);
     let template = template.or_else(|| best_template(&batch.templates, who.audience, batch.incident.kind));
     let mut template_error = None;
     let rendered = match template {
         Some(t) if edit.subject.is_none() || edit.body.is_none() => {
-            match render(&t.source(), &batch.context(who, &visible)) {
+            match cache.render(t, &batch.context(who, &visible)) {
                 Ok(draft) => draft,
                 Err(error) => {
                     template_error = Some(error);
@@ -115,10 +137,12 @@ fn warnings(
     if batch.settings.sender_name.trim().is_empty() || batch.settings.sender_email.trim().is_empty() {
         warn("no_sender", "Your name and address are not set yet: add them in Settings (Sender).".into());
     }
-    let flat = squash(markdown);
-    for s in visible {
+    // Squashing the text costs an allocation per word: only when some label is missing at all.
+    let missing: Vec<&&OutcomeSection> = visible.iter().filter(|s| !markdown.contains(s.tlp.label())).collect();
+    let flat = if missing.is_empty() { String::new() } else { squash(markdown) };
+    for s in missing {
         let label = s.tlp.label();
-        if contains_section(&flat, &s.body) && !markdown.contains(label) {
+        if contains_section(&flat, &s.body) {
             warn(
                 "tlp_label_missing",
                 format!("The section “{}” is shown without its label {label}; TLP asks for it.", heading_or_start(s)),

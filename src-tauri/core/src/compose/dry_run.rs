@@ -3,6 +3,7 @@
 //! client opens them; nothing is sent.
 
 use super::batch::IncidentBatch;
+use super::compose_one::TemplateCache;
 use super::eml::{build_eml, Envelope};
 use super::messages::{compose_row, preview, MessageRow};
 use super::tone::ToneRules;
@@ -31,7 +32,7 @@ pub struct RenderProblem {
     pub message: String,
 }
 
-/// One rendered message: its file name and bytes, or why it could not be rendered.
+/// One rendered message: its file name, bytes and tone findings, or why it could not be rendered.
 type Rendered = std::result::Result<(String, Vec<u8>, usize), RenderProblem>;
 
 impl Store {
@@ -40,9 +41,16 @@ impl Store {
         if folder.as_os_str().is_empty() {
             return Err(Error::invalid("folder", "Choose a folder for the .eml files."));
         }
-        let batch = IncidentBatch::load(self, incident)?;
+        let folder = &expand_home(folder);
+        // Compiling the shipped tone rules takes a while: do it beside the database reads.
+        let (batch, rows) = std::thread::scope(|scope| {
+            let warm = scope.spawn(ToneRules::builtin);
+            let read = IncidentBatch::load(self, incident)
+                .and_then(|batch| Ok((self.message_rows(&batch.incident.id)?, batch)));
+            let _ = warm.join();
+            read.map(|(rows, batch)| (batch, rows))
+        })?;
         let rules = self.tone_rules()?;
-        let rows = self.message_rows(&batch.incident.id)?;
         if rows.is_empty() {
             return Err(Error::invalid(
                 "messages",
@@ -57,60 +65,63 @@ impl Store {
         let (skipped, to_render): (Vec<MessageRow>, Vec<MessageRow>) =
             rows.into_iter().partition(|r| r.summary.state == MessageState::Skipped);
 
-        // Rendering is independent per message: spread it over the cores.
+        // Rendering and writing are independent per message: spread both over the cores.
         let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
         let chunk = to_render.len().div_ceil(workers).max(1);
-        let mut rendered: Vec<Rendered> = Vec::with_capacity(to_render.len());
-        std::thread::scope(|scope| {
+        let mut report =
+            RenderReport { folder: folder.display().to_string(), skipped: skipped.len() as u32, ..Default::default() };
+        std::thread::scope(|scope| -> Result<()> {
             let handles: Vec<_> = to_render
                 .chunks(chunk)
                 .enumerate()
                 .map(|(n, rows)| {
                     let (batch, rules) = (&batch, &rules);
-                    scope.spawn(move || {
-                        rows.iter()
-                            .enumerate()
-                            .map(|(i, row)| render_one(batch, rules, row, n * chunk + i + 1, date))
-                            .collect::<Vec<_>>()
+                    scope.spawn(move || -> Result<RenderReport> {
+                        let mut cache = TemplateCache::default();
+                        let mut part = RenderReport::default();
+                        for (i, row) in rows.iter().enumerate() {
+                            match render_one(batch, rules, row, n * chunk + i + 1, date, &mut cache) {
+                                Ok((name, bytes, findings)) => {
+                                    let path = folder.join(&name);
+                                    std::fs::write(&path, bytes).map_err(|source| Error::Io {
+                                        context: format!("Could not write {}", path.display()),
+                                        source,
+                                    })?;
+                                    part.written += 1;
+                                    part.findings += findings as u32;
+                                    part.messages_with_findings += u32::from(findings > 0);
+                                }
+                                Err(problem) => part.problems.push(problem),
+                            }
+                        }
+                        Ok(part)
                     })
                 })
                 .collect();
             for handle in handles {
-                rendered.extend(handle.join().expect("a rendering thread panicked"));
+                let part = handle.join().expect("a rendering thread panicked")?;
+                report.written += part.written;
+                report.findings += part.findings;
+                report.messages_with_findings += part.messages_with_findings;
+                report.problems.extend(part.problems);
             }
-        });
-
-        let mut report =
-            RenderReport { folder: folder.display().to_string(), skipped: skipped.len() as u32, ..Default::default() };
-        for item in rendered {
-            match item {
-                Ok((name, bytes, findings)) => {
-                    let path = folder.join(&name);
-                    std::fs::write(&path, bytes).map_err(|source| Error::Io {
-                        context: format!("Could not write {}", path.display()),
-                        source,
-                    })?;
-                    report.written += 1;
-                    report.findings += findings as u32;
-                    report.messages_with_findings += u32::from(findings > 0);
-                }
-                Err(problem) => report.problems.push(problem),
-            }
-        }
+            Ok(())
+        })?;
         Ok(report)
     }
 }
 
-fn render_one(
-    batch: &IncidentBatch,
+fn render_one<'b>(
+    batch: &'b IncidentBatch,
     rules: &ToneRules,
     row: &MessageRow,
     number: usize,
     date: chrono::DateTime<chrono::Utc>,
+    cache: &mut TemplateCache<'b>,
 ) -> Rendered {
     let email = row.summary.person_email.clone();
     let problem = |message: String| RenderProblem { person_email: email.clone(), message };
-    let composed = compose_row(batch, row).map_err(|e| problem(e.to_string()))?;
+    let composed = compose_row(batch, row, cache).map_err(|e| problem(e.to_string()))?;
     // Re-use the preview so the dry run is exactly what the analyst saw.
     let shown = preview(batch, row_clone(row), composed, rules);
     if let Some(error) = &shown.template_error {
@@ -140,6 +151,14 @@ fn row_clone(row: &MessageRow) -> MessageRow {
     MessageRow { summary: row.summary.clone(), edit: row.edit.clone(), approved_digest: row.approved_digest.clone() }
 }
 
+/// `~/dry-runs` as a person types it in the folder box.
+fn expand_home(folder: &Path) -> std::path::PathBuf {
+    match (folder.strip_prefix("~"), dirs::home_dir()) {
+        (Ok(rest), Some(home)) => home.join(rest),
+        _ => folder.to_path_buf(),
+    }
+}
+
 /// `00042-jane.doe_corp.example.eml`: sortable, and safe on every file system.
 fn file_name(number: usize, email: &str) -> String {
     let safe: String = email
@@ -152,6 +171,13 @@ fn file_name(number: usize, email: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_leading_tilde_is_the_home_folder() {
+        let home = dirs::home_dir().unwrap();
+        assert_eq!(super::expand_home(std::path::Path::new("~/dry/INC-1")), home.join("dry/INC-1"));
+        assert_eq!(super::expand_home(std::path::Path::new("/tmp/~x")), std::path::Path::new("/tmp/~x"));
+    }
+
     #[test]
     fn file_names_are_safe_and_sortable() {
         assert_eq!(super::file_name(7, "Jane.Doe+x@corp.example"), "00007-Jane.Doe_x_corp.example.eml");

@@ -7,7 +7,7 @@
 //! message changes, the approval lapses and the message is a draft again.
 
 use super::batch::{IncidentBatch, WithheldSection};
-use super::compose_one::{compose, digest, ComposeWarning, Composed, Override};
+use super::compose_one::{compose, digest, ComposeWarning, Composed, Override, TemplateCache};
 use super::eml::message_id_for;
 use super::markdown::mail_body;
 use super::render::TemplateError;
@@ -144,12 +144,16 @@ fn message_from_row(r: &Row<'_>) -> rusqlite::Result<MessageRow> {
 }
 
 /// The composed message of `row`, with its template (the stored one if it still exists).
-pub(crate) fn compose_row(batch: &IncidentBatch, row: &MessageRow) -> Result<Composed> {
+pub(crate) fn compose_row<'b>(
+    batch: &'b IncidentBatch,
+    row: &MessageRow,
+    cache: &mut TemplateCache<'b>,
+) -> Result<Composed> {
     let who = batch.contributor(&row.summary.person_id).ok_or_else(|| {
         Error::NotFound(format!("{} is no longer a contributor to this incident.", row.summary.person_name))
     })?;
     let template = row.summary.template_id.as_deref().and_then(|id| batch.templates.iter().find(|t| t.id == id));
-    Ok(compose(batch, who, template, &row.edit))
+    Ok(compose(batch, who, template, &row.edit, cache))
 }
 
 fn address(name: &str, email: &str) -> String {
@@ -216,8 +220,9 @@ impl Store {
 
         // Compose outside the write transaction: it only reads.
         let mut lapsed = Vec::new();
+        let mut cache = TemplateCache::default();
         for row in existing.iter().filter(|r| r.summary.state == MessageState::Approved) {
-            if let Ok(composed) = compose_row(&batch, row) {
+            if let Ok(composed) = compose_row(&batch, row, &mut cache) {
                 if row.approved_digest.as_deref()
                     != Some(&digest(&row.summary.person_email, &composed.subject, &composed.markdown))
                 {
@@ -226,6 +231,8 @@ impl Store {
             }
         }
 
+        let existing_by_person: std::collections::HashMap<&str, &MessageRow> =
+            existing.iter().map(|r| (r.summary.person_id.as_str(), r)).collect();
         let now = self.now();
         self.write(|tx| {
             let mut insert = tx.prepare_cached(
@@ -234,7 +241,7 @@ impl Store {
             )?;
             for who in &batch.contributors {
                 let template = super::templates::best_template(&batch.templates, who.audience, batch.incident.kind);
-                match existing.iter().find(|r| r.summary.person_id == who.person_id) {
+                match existing_by_person.get(who.person_id.as_str()) {
                     Some(row) => {
                         report.kept += 1;
                         let s = &row.summary;
@@ -311,7 +318,7 @@ impl Store {
         let row = self.message_row(id)?;
         let batch = IncidentBatch::load(self, &row.summary.incident_id)?;
         let rules = self.tone_rules()?;
-        let composed = compose_row(&batch, &row)?;
+        let composed = compose_row(&batch, &row, &mut TemplateCache::default())?;
         Ok(preview(&batch, row, composed, &rules))
     }
 
@@ -355,7 +362,7 @@ impl Store {
         let row = self.message_row(id)?;
         let batch = IncidentBatch::load(self, &row.summary.incident_id)?;
         let rules = self.tone_rules()?;
-        self.approve_row(&batch, row, &rules, acknowledge_findings)
+        self.approve_row(&batch, row, &rules, acknowledge_findings, &mut TemplateCache::default())
     }
 
     /// Approves every draft of an incident that can be approved without acknowledgement (or
@@ -364,10 +371,11 @@ impl Store {
         let batch = IncidentBatch::load(self, incident)?;
         let rules = self.tone_rules()?;
         let mut report = BulkApproval::default();
+        let mut cache = TemplateCache::default();
         for row in self.message_rows(&batch.incident.id)?.into_iter().filter(|r| r.summary.state == MessageState::Draft)
         {
             let summary = row.summary.clone();
-            match self.approve_row(&batch, row, &rules, acknowledge_findings) {
+            match self.approve_row(&batch, row, &rules, acknowledge_findings, &mut cache) {
                 Ok(_) => report.approved += 1,
                 Err(Error::NeedsConfirmation(_)) => report.need_acknowledgement.push(summary),
                 Err(other) => report.blocked.push(BlockedMessage { message: summary, reason: other.to_string() }),
@@ -376,12 +384,13 @@ impl Store {
         Ok(report)
     }
 
-    fn approve_row(
+    fn approve_row<'b>(
         &self,
-        batch: &IncidentBatch,
+        batch: &'b IncidentBatch,
         row: MessageRow,
         rules: &ToneRules,
         acknowledge: bool,
+        cache: &mut TemplateCache<'b>,
     ) -> Result<MessageSummary> {
         let s = &row.summary;
         match s.state {
@@ -404,7 +413,7 @@ impl Store {
             }
         }
         let id = s.id.clone();
-        let composed = compose_row(batch, &row)?;
+        let composed = compose_row(batch, &row, cache)?;
         let preview = preview(batch, row, composed, rules);
         if let Some(error) = preview.template_error {
             return Err(Error::Template(error));

@@ -14,8 +14,8 @@ pub use context::*;
 pub mod builtin;
 pub mod eml;
 pub mod markdown;
-pub mod render;
 pub mod outcome;
+pub mod render;
 pub mod tlp;
 pub mod tone;
 

@@ -118,37 +118,61 @@ pub struct VariableDoc {
 /// Fills `source` for one recipient. Both parts are refused beyond [`MAX_TEMPLATE_BYTES`]; a
 /// runaway template stops with an error instead of hanging.
 pub fn render(source: &TemplateSource, context: &RenderContext) -> Result<RenderedDraft, TemplateError> {
-    for (part, text) in [(TemplatePart::Subject, &source.subject), (TemplatePart::Body, &source.body)] {
-        if text.len() > MAX_TEMPLATE_BYTES {
-            return Err(TemplateError::at_start(part, size_message(part, text.len())));
+    CompiledTemplate::new(&source.subject, &source.body)?.render(context)
+}
+
+/// A template parsed once and rendered for many recipients: ten thousand messages must not
+/// parse the same template ten thousand times.
+pub struct CompiledTemplate<'s> {
+    env: Environment<'s>,
+    subject: &'s str,
+    body: &'s str,
+}
+
+impl<'s> CompiledTemplate<'s> {
+    /// Checks the size and the syntax of both parts.
+    pub fn new(subject: &'s str, body: &'s str) -> Result<Self, TemplateError> {
+        for (part, text) in [(TemplatePart::Subject, subject), (TemplatePart::Body, body)] {
+            if text.len() > MAX_TEMPLATE_BYTES {
+                return Err(TemplateError::at_start(part, size_message(part, text.len())));
+            }
         }
-    }
-    let env = environment();
-    let ctx = context_value(context);
-
-    let subject = env
-        .render_named_str(SUBJECT_NAME, &source.subject, ctx.clone())
-        .map_err(|e| template_error(TemplatePart::Subject, &source.subject, &e))?;
-    let subject = one_line(&subject, MAX_SUBJECT_CHARS);
-    if subject.is_empty() {
-        return Err(TemplateError::at_start(
-            TemplatePart::Subject,
-            "The subject is empty once filled in. Write a few words, for example \
-             \"Thank you for your help with {{ incident.title }}\".",
-        ));
+        let mut env = environment();
+        env.add_template(SUBJECT_NAME, subject).map_err(|e| template_error(TemplatePart::Subject, subject, &e))?;
+        env.add_template(BODY_NAME, body).map_err(|e| template_error(TemplatePart::Body, body, &e))?;
+        Ok(CompiledTemplate { env, subject, body })
     }
 
-    let body = env
-        .render_named_str(BODY_NAME, &source.body, ctx)
-        .map_err(|e| template_error(TemplatePart::Body, &source.body, &e))?;
-    let body = tidy_body(&body);
-    if body.is_empty() {
-        return Err(TemplateError::at_start(
-            TemplatePart::Body,
-            "The body is empty once filled in. Write the message.",
-        ));
+    pub fn render(&self, context: &RenderContext) -> Result<RenderedDraft, TemplateError> {
+        let ctx = context_value(context);
+        let subject = self
+            .env
+            .get_template(SUBJECT_NAME)
+            .and_then(|t| t.render(ctx.clone()))
+            .map_err(|e| template_error(TemplatePart::Subject, self.subject, &e))?;
+        let subject = one_line(&subject, MAX_SUBJECT_CHARS);
+        if subject.is_empty() {
+            return Err(TemplateError::at_start(
+                TemplatePart::Subject,
+                "The subject is empty once filled in. Write a few words, for example \
+                 \"Thank you for your help with {{ incident.title }}\".",
+            ));
+        }
+
+        let body = self
+            .env
+            .get_template(BODY_NAME)
+            .and_then(|t| t.render(ctx))
+            .map_err(|e| template_error(TemplatePart::Body, self.body, &e))?;
+        let body = tidy_body(&body);
+        if body.is_empty() {
+            return Err(TemplateError::at_start(
+                TemplatePart::Body,
+                "The body is empty once filled in. Write the message.",
+            ));
+        }
+        Ok(RenderedDraft { subject, body })
     }
-    Ok(RenderedDraft { subject, body })
 }
 
 /// Checks a template at edit time: it must fill in without error for a recipient with every
@@ -197,7 +221,7 @@ fn human_size(bytes: usize) -> String {
 
 // ---- the environment
 
-fn environment() -> Environment<'static> {
+fn environment<'s>() -> Environment<'s> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     // Debug mode keeps the byte range of an error, which gives the column.

@@ -131,14 +131,15 @@ pub fn check(text: &str, options: &ToneOptions, rules: &ToneRules) -> Vec<ToneFi
 
     // Whole-message findings point at the opening sentence, so an editor has something to mark
     // and the fix (a thank-you, a line on the outcome) has an obvious place near the top.
-    let opening = readability::sentences(&prepared.prose).first().map_or((0, 0), |s| (s.start, s.end));
+    // Found lazily: a good message thanks and says how it ended, and needs no second pass.
+    let opening = || readability::sentences(&prepared.prose).first().map_or((0, 0), |s| (s.start, s.end));
     if let Some(re) = &rules.thanks.regex {
         if !re.is_match(&prepared.prose) {
-            spans.push(Span::whole(ToneCategory::MissingThanks, opening, &rules.thanks));
+            spans.push(Span::whole(ToneCategory::MissingThanks, opening(), &rules.thanks));
         }
     }
     if !outcome_present(text, &prepared, options.outcome_texts, rules) {
-        spans.push(Span::whole(ToneCategory::MissingOutcome, opening, &rules.outcome));
+        spans.push(Span::whole(ToneCategory::MissingOutcome, opening(), &rules.outcome));
     }
 
     let mut findings: Vec<(usize, usize, Span)> =

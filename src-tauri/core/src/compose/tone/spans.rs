@@ -154,7 +154,7 @@ fn mark_code(text: &str, flags: &mut [u8]) {
 fn mark_links(text: &str, flags: &mut [u8]) {
     static LINK: OnceLock<Regex> = OnceLock::new();
     let link = LINK.get_or_init(|| {
-        Regex::new(r"(?i)(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>()\[\]]+|[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
+        Regex::new(r"(?i)(?:(?-u:\b)(?:https?|ftp)://|(?-u:\b)www\.)[^\s<>()\[\]]+|[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
             .expect("valid link pattern")
     });
     for m in link.find_iter(text) {
