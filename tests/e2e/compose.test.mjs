@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { waitFor } from './webdriver.mjs';
-import { cli, withApp, workspace } from './harness.mjs';
+import { ENTER, cli, withApp, workspace } from './harness.mjs';
+
+/** Text for a textarea: WebDriver types a line break as the Enter key. */
+const lines = (...parts) => parts.join(ENTER);
 
 function setUpIncident(ws) {
   cli(ws, 'settings', 'set', 'sender.name', 'Sam Analyst');
@@ -61,15 +64,17 @@ test('compose for three contributors: withheld note, a tone finding fixed, appro
     await d.waitForText('[data-testid="preview-text"]', 'Jane');
     await d.click('[data-testid="edit-message"]');
     await d.clear('[data-testid="message-body"]');
-    await d.type('[data-testid="message-body"]',
-      'Hi Jane,\n\nYou clicked the link, but thank you for reporting it so fast. We removed every copy, so the matter is closed.\n\nSam');
+    await d.type('[data-testid="message-body"]', lines('Hi Jane,', '',
+      'You clicked the link, but thank you for reporting it so fast. We removed every copy, so the matter is closed.', '', 'Sam'));
     await d.waitForText('[data-testid="tone-finding"]', 'clicked');
     await d.screenshot('compose-02-tone-finding');
     await d.clear('[data-testid="message-body"]');
-    await d.type('[data-testid="message-body"]',
-      'Hi Jane,\n\nThank you for reporting the fake invoice so fast. We removed every copy, so the matter is closed.\n\nSam');
+    await d.type('[data-testid="message-body"]', lines('Hi Jane,', '',
+      'Thank you for reporting the fake invoice so fast. We removed every copy, so the matter is closed.', '', 'Sam'));
     await waitFor('the finding to clear', async () => (await d.findAll('[data-testid="tone-finding"]')).length === 0);
     await d.click('[data-testid="save-message"]');
+    await waitFor('the edit to be saved', async () => (await d.findAll('[data-testid="message-body"]')).length === 0);
+    await d.waitForText('[data-testid="preview-text"]', 'so fast');
     await d.click('[data-testid="approve-message"]');
     await d.waitForText('[data-testid="message-state"]', 'Approved');
 
@@ -94,4 +99,28 @@ test('compose for three contributors: withheld note, a tone finding fixed, appro
   assert.match(jane, /^Message-ID: <[^>]+@corp\.example>/m);
   const listed = JSON.parse(cli(ws, '--json', 'messages', 'list', '--incident', incident.reference));
   assert.deepEqual(listed.map((m) => m.state), ['approved', 'approved', 'approved']);
+});
+
+test('a template with an unknown variable shows its line and column and cannot be saved', { timeout: 180000 }, async () => {
+  const ws = workspace('templates');
+  setUpIncident(ws);
+  await withApp(ws, async (d) => {
+    await d.click('[data-testid="templates-nav"]');
+    await waitFor('the built-in templates', async () => (await d.findAll('[data-testid="template-row"]')).length >= 7);
+    await d.execute(`[...document.querySelectorAll('[data-testid="template-row"]')]
+      .find((r) => r.innerText.includes('IT')).click(); return true;`);
+    await d.find('[data-testid="template-body"]');
+    await d.waitForText('[data-testid="template-trial-subject"]', 'Thank');
+    await d.screenshot('templates-01-editor');
+
+    await d.clear('[data-testid="template-subject"]');
+    await d.type('[data-testid="template-subject"]', 'Thanks, {{ persn.first_name }}');
+    await d.waitForText('[data-testid="template-error"]', 'column');
+    const error = await d.text('[data-testid="template-error"]');
+    assert.match(error, /Line 1, column 12/);
+    assert.match(error, /person/);
+    await d.screenshot('templates-02-error');
+    await d.click('[data-testid="template-save"]');
+    await d.waitForText('[data-testid="template-error"]', 'column');
+  });
 });

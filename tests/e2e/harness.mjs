@@ -40,6 +40,32 @@ export async function withApp(ws, body) {
     throw error;
   } finally {
     await driver.quit();
+    await stopLeftovers(ws);
+  }
+}
+
+/** Ends any app process still running on this workspace's data. A window that outlives its
+ *  session would make the next scenario's launch a "second instance" that exits at once. */
+export async function stopLeftovers(ws) {
+  const running = () => {
+    try {
+      return execFileSync('pgrep', ['-f', '--', `--data-dir ${ws.data}`], { encoding: 'utf8' }).split(/\s+/).filter(Boolean);
+    } catch {
+      return [];
+    }
+  };
+  for (const [signal, wait] of [['SIGTERM', 5000], ['SIGKILL', 5000]]) {
+    const pids = running();
+    if (!pids.length) return;
+    for (const pid of pids) {
+      try {
+        process.kill(Number(pid), signal);
+      } catch {
+        // Already gone.
+      }
+    }
+    const until = Date.now() + wait;
+    while (running().length && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
   }
 }
 

@@ -116,6 +116,8 @@ export class Driver {
 
   async click(selector) {
     const id = await this.find(selector);
+    // WebKitWebDriver does not scroll an element inside a scrolling pane into view by itself.
+    await this.execute('arguments[0].scrollIntoView({ block: "center" })', [{ [ELEMENT]: id }]);
     await this.request('POST', this.s(`/element/${id}/click`), {});
   }
 
