@@ -2,6 +2,7 @@
 //! approval, skipping, the dry run's .eml files (parsed back), merges and the close-out checklist.
 
 use afterword_core::compose::*;
+use afterword_core::compose::{builtin, render, tone};
 use afterword_core::*;
 use proptest::prelude::*;
 
@@ -496,4 +497,78 @@ fn a_users_tone_rules_file_extends_the_shipped_rules_and_a_broken_one_says_what_
     let err = s.f.store.preview_message(&id).unwrap_err();
     assert_eq!(err.field(), Some("tone_rules"));
     assert!(err.to_string().contains("tone-rules.json") && err.to_string().contains("broken"), "{err}");
+}
+
+// ---- templates
+
+#[test]
+fn every_builtin_template_reads_well_for_its_audience_with_no_tone_findings() {
+    for builtin in builtin::builtin_templates() {
+        let audience = builtin.audience.unwrap_or(Audience::EndUser);
+        let mut context = render::sample_context();
+        context.person.audience = audience.as_str().to_string();
+        let draft = render::render(
+            &render::TemplateSource { subject: builtin.subject.to_string(), body: builtin.body.to_string() },
+            &context,
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", builtin.key));
+        let outcome: Vec<String> = context.outcome.iter().map(|s| s.text.clone()).collect();
+        let findings = tone::check(
+            &draft.body,
+            &tone::ToneOptions { audience, outcome_texts: &outcome },
+            tone::ToneRules::builtin(),
+        );
+        assert!(findings.is_empty(), "{} has tone findings: {findings:#?}", builtin.key);
+        for section in &context.outcome {
+            assert!(draft.body.contains(&section.tlp_label), "{} leaves out {}", builtin.key, section.tlp_label);
+        }
+    }
+}
+
+#[test]
+fn a_two_megabyte_template_is_refused_as_too_large_and_nothing_is_saved() {
+    let f = fixture();
+    let before = f.store.templates().unwrap();
+    let huge = "Thank you! ".repeat(200_000);
+    let err = f
+        .store
+        .create_template(&TemplateInput {
+            name: "Huge".into(),
+            subject: "Thanks".into(),
+            body: huge,
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid", "{err}");
+    assert!(err.to_string().contains("at most 256 KiB"), "{err}");
+    assert_eq!(f.store.templates().unwrap(), before);
+}
+
+#[test]
+fn a_template_with_a_mistake_is_refused_with_its_line_and_column_and_the_saved_one_is_kept() {
+    let f = fixture();
+    let saved = f
+        .store
+        .create_template(&TemplateInput {
+            name: "Mine".into(),
+            subject: "Thanks, {{ person.first_name }}".into(),
+            body: "Hi {{ person.first_name }},\n\nThank you.".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let err = f
+        .store
+        .update_template(
+            &saved.id,
+            &TemplateInput {
+                name: "Mine".into(),
+                subject: "Thanks".into(),
+                body: "Hi,\n\n{{ incident.titel }}".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    let Error::Template(location) = &err else { panic!("{err:?}") };
+    assert_eq!((location.line, location.column), (3, 13), "{location:?}");
+    assert_eq!(f.store.template(&saved.id).unwrap().body, saved.body);
 }
