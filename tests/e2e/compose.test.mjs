@@ -90,6 +90,18 @@ test('compose for three contributors: withheld note, a tone finding fixed, appro
     await d.click('[data-testid="dryrun-write"]');
     await d.waitForText('[data-testid="dryrun-result"]', '3');
     await d.screenshot('compose-03-approved-dry-run');
+
+    // The incident page: the outcome and the close-out checklist, everyone thanked.
+    await d.execute('location.hash = arguments[0]', [`#/incidents/${incident.id}`]);
+    await d.waitForText('[data-testid="closeout-list"]', 'Vera Vendor');
+    await waitFor('every contributor done', async () => {
+      const items = await d.texts('[data-testid="closeout-item"]');
+      return items.length === 3 && items.every((t) => /approved|thanked/i.test(t));
+    });
+    await d.screenshot('compose-04-incident-closeout');
+    await d.click('[data-testid="nav-settings"]');
+    await d.find('[data-testid="sender-name"]');
+    await d.screenshot('compose-05-settings-sender');
   });
 
   const files = readdirSync(dryRun).filter((f) => f.endsWith('.eml'));
