@@ -1,0 +1,169 @@
+// End to end: an automated accessibility check (axe-core) over every screen of the real window,
+// in the light and in the dark theme. The app's CSP forbids eval and inline scripts, so axe's
+// source is handed to WebDriver's "execute script", which runs it as a function body in the page;
+// axe.run then answers through WebDriver's asynchronous execute. A violation of impact "serious"
+// or "critical" fails the scenario; every violation found is printed, and written with every node
+// to tests/artifacts/a11y-violations.json. The mail preview's sandboxed frame runs no scripts, so
+// axe cannot run inside it; it is left out (iframes: false).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { artifacts, repoRoot, waitFor } from './webdriver.mjs';
+import { cli, withApp, workspace } from './harness.mjs';
+
+const axeSource = readFileSync(path.join(repoRoot, 'ui', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const FAILING = new Set(['serious', 'critical']);
+
+/** WebDriver's asynchronous execute: the script's last argument is the callback that answers. */
+function executeAsync(d, script, args = []) {
+  return d.request('POST', d.s('/execute/async'), { script, args });
+}
+
+/** Makes `window.axe` exist in the current browsing context (the page, or the frame entered). */
+async function injectAxe(d) {
+  const present = await d.execute('return typeof window.axe === "object" && typeof window.axe.run === "function"');
+  if (present) return;
+  // axe's bundle assigns window.axe itself; run as a function body, its own var stays local.
+  await d.execute(`${axeSource}\n;return typeof window.axe;`);
+  const ok = await d.execute('return typeof window.axe === "object" && typeof window.axe.run === "function"');
+  assert.ok(ok, 'axe-core could not be injected into the page');
+}
+
+/** Runs axe over the current document and returns its violations (plain JSON). */
+async function runAxe(d, { iframes = false } = {}) {
+  await injectAxe(d);
+  const answer = await executeAsync(
+    d,
+    `const done = arguments[arguments.length - 1];
+     window.axe
+       .run(document, { resultTypes: ['violations'], iframes: arguments[0] })
+       .then((r) => done(JSON.stringify(r.violations.map((v) => ({
+         id: v.id,
+         impact: v.impact,
+         help: v.help,
+         helpUrl: v.helpUrl,
+         nodes: v.nodes.map((n) => ({ target: n.target, summary: n.failureSummary })),
+       })))))
+       .catch((e) => done(JSON.stringify({ error: String(e && e.stack || e) })));`,
+    [iframes],
+  );
+  const parsed = JSON.parse(answer);
+  if (!Array.isArray(parsed)) throw new Error(`axe.run failed: ${parsed.error}`);
+  return parsed;
+}
+
+function describe(where, violations) {
+  return violations
+    .map((v) => {
+      const targets = v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(', ');
+      const more = v.nodes.length > 3 ? ` (+${v.nodes.length - 3} more)` : '';
+      const why = v.nodes[0]?.summary ? `\n      ${v.nodes[0].summary.replace(/\n/g, '\n      ')}` : '';
+      return `  [${where}] ${v.id} (${v.impact}): ${v.help}\n    at ${targets}${more}${why}`;
+    })
+    .join('\n');
+}
+
+async function setTheme(d, theme) {
+  await d.execute(
+    `document.documentElement.dataset.theme = arguments[0];
+     return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true))));`,
+    [theme],
+  );
+}
+
+async function go(d, hash, ready) {
+  await d.execute('location.hash = arguments[0]', [hash]);
+  await d.find(ready);
+  // Let data-driven content settle (lists and previews load after the screen's frame appears).
+  await new Promise((r) => setTimeout(r, 400));
+}
+
+function seed(ws) {
+  cli(ws, 'settings', 'set', 'sender.name', 'Sam Analyst');
+  cli(ws, 'settings', 'set', 'sender.email', 'sam@corp.example');
+  cli(ws, 'settings', 'set', 'organisation', 'Corp');
+  cli(ws, 'person', 'add', '--name', 'Jane Doe', '--email', 'jane@corp.example', '--organisation', 'Corp', '--audience', 'end_user');
+  cli(ws, 'person', 'add', '--name', 'Tom Ortega', '--email', 'tom@corp.example', '--organisation', 'Corp', '--audience', 'it_operations');
+  cli(ws, 'person', 'add', '--name', 'Vera Vendor', '--email', 'vera@vendor.example', '--organisation', 'Vendor Ltd', '--audience', 'third_party');
+  const incident = JSON.parse(cli(ws, '--json', 'incident', 'add', '--title', 'Fake invoice mail', '--kind', 'phishing_report', '--tlp', 'amber'));
+  cli(ws, 'incident', 'add', '--title', 'Lost laptop', '--kind', 'security_incident', '--tlp', 'green');
+  const give = (email, what, impact) =>
+    cli(ws, 'contribution', 'add', '--incident', incident.reference, '--person', email, '--what', what, '--impact', impact);
+  give('jane@corp.example', 'reported the fake invoice', 'we found and removed 14 more copies');
+  give('tom@corp.example', 'pulled the mail gateway logs', 'showed that nobody else opened it');
+  give('vera@vendor.example', 'sent the firewall exports', 'confirmed no data left the network');
+  cli(ws, 'outcome', 'add', '--incident', incident.reference, '--tlp', 'clear', '--heading', 'What happened',
+    'A fake invoice reached 15 people. We removed every copy and blocked the sender.');
+  cli(ws, 'outcome', 'add', '--incident', incident.reference, '--tlp', 'amber+strict', '--heading', 'Inside only',
+    'The payroll team was the target.');
+  return incident;
+}
+
+test('axe-core: no serious or critical violations on any screen, light and dark', { timeout: 300000 }, async (t) => {
+  const ws = workspace('a11y');
+  const incident = seed(ws);
+  const failures = [];
+  const seen = [];
+
+  await withApp(ws, async (d) => {
+    await d.find('[data-testid="nav-incidents"]');
+
+    // The compose screen needs its messages generated once.
+    await go(d, `#/incidents/${incident.id}/compose`, '[data-testid="generate-messages"]');
+    await d.click('[data-testid="generate-messages"]');
+    await waitFor('three messages', async () => (await d.findAll('[data-testid="message-row"]')).length === 3);
+
+    // IDs of a person and a template, from their lists.
+    await go(d, '#/people', '[data-testid="person-row"]');
+    const personHash = await d.execute(`return document.querySelector('[data-testid="person-row"]').getAttribute('href')`);
+    await go(d, '#/templates', '[data-testid="template-row"]');
+    await d.execute(`document.querySelector('[data-testid="template-row"]').click(); return true;`);
+    await d.find('[data-testid="template-editor"]');
+    const templateHash = await d.execute('return location.hash');
+    assert.match(personHash, /^#\/people\/./);
+    assert.match(templateHash, /^#\/templates\/./);
+
+    const screens = [
+      ['incidents', '#/incidents', '[data-testid="incident-row"]'],
+      ['incident', `#/incidents/${incident.id}`, '[data-testid="incident-detail"]'],
+      ['compose', `#/incidents/${incident.id}/compose`, '[data-testid="message-row"]'],
+      ['people', '#/people', '[data-testid="person-row"]'],
+      ['person', personHash, '[data-testid="person-detail"]'],
+      ['templates', '#/templates', '[data-testid="template-row"]'],
+      ['template', templateHash, '[data-testid="template-editor"]'],
+      ['settings', '#/settings', '[data-testid="theme-select"]'],
+    ];
+
+    for (const theme of ['light', 'dark']) {
+      for (const [name, hash, ready] of screens) {
+        await go(d, hash, ready);
+        if (name === 'compose') {
+          // Open a message so the preview pane is part of the check.
+          await d.execute(`document.querySelector('[data-testid="message-row"]').click(); return true;`);
+          await d.find('[data-testid="preview-text"]');
+        }
+        await setTheme(d, theme);
+        const where = `${name} ${theme}`;
+        const violations = await runAxe(d);
+        seen.push([where, violations]);
+        failures.push(...violations.filter((v) => FAILING.has(v.impact)).map((v) => [where, v]));
+        if (theme === 'light' && name === 'settings') await d.screenshot('a11y-settings-light');
+        if (theme === 'dark' && name === 'compose') await d.screenshot('a11y-compose-dark');
+      }
+    }
+  });
+
+  // Every violation with every node, for the person fixing them.
+  mkdirSync(artifacts, { recursive: true });
+  writeFileSync(path.join(artifacts, 'a11y-violations.json'), JSON.stringify(Object.fromEntries(seen), null, 2));
+  for (const [where, violations] of seen) {
+    t.diagnostic(violations.length ? `${where}:\n${describe(where, violations)}` : `${where}: no violations`);
+  }
+  assert.equal(
+    failures.length,
+    0,
+    `serious or critical accessibility violations:\n${failures.map(([where, v]) => describe(where, [v])).join('\n')}`,
+  );
+});
