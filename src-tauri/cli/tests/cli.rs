@@ -323,3 +323,28 @@ fn compose_through_the_cli_settings_outcome_messages_render() {
     assert!(eml.contains("multipart/alternative") && eml.contains("@corp.example>"));
     cli.ok(&["incident", "status", "INC-2026-0001", "closed"]);
 }
+
+#[test]
+fn quick_add_by_name_and_person_show_of_a_merged_email() {
+    let cli = Cli::new();
+    cli.ok(&["incident", "add", "--title", "Samples", "--opened-on", "2026-11-02"]);
+    cli.ok(&["person", "add", "--name", "María López", "--email", "maria@corp.com"]);
+    cli.ok(&["contribution", "quick", "INC-2026-0001", "Maria Lopez - forwarded two more samples"]);
+    let shown = cli.json(&["person", "show", "maria@corp.com"]);
+    assert_eq!(shown["contributions"][0]["contribution"]["what"], "forwarded two more samples");
+    assert_eq!(shown["contributions"][0]["contribution"]["role"], "finder");
+
+    let out = cli.run(&["contribution", "quick", "INC-2026-0001", "Nobody Known - logs"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown_person"));
+
+    cli.ok(&["person", "add", "--name", "M. Lopez", "--email", "mlopez@corp.com"]);
+    let store = afterword_core::Store::open_in(cli.dir.path()).unwrap();
+    let keep = store.person_by_email("maria@corp.com").unwrap().unwrap();
+    let dup = store.person_by_email("mlopez@corp.com").unwrap().unwrap();
+    store.merge_people(&keep.id, &dup.id).unwrap();
+    drop(store);
+    let shown = cli.json(&["person", "show", "MLopez@corp.com"]);
+    assert_eq!(shown["person"]["id"], keep.id.as_str());
+    assert_eq!(shown["person"]["email"], "maria@corp.com");
+}

@@ -4,7 +4,7 @@
 use crate::audit;
 use crate::error::{Error, Result};
 use crate::model::*;
-use crate::quick_add::{parse_quick_add, QuickAdd};
+use crate::quick_add::{fold_name, parse_quick_add, QuickAdd};
 use crate::store::{new_id, Store};
 use crate::validate;
 use rusqlite::{params, OptionalExtension, Row};
@@ -63,13 +63,39 @@ pub struct QuickAddOutcome {
     pub created_person: bool,
 }
 
-/// The quick-add line as understood so far, for a live preview under the input.
+/// The quick-add line as understood so far, for a live preview under the input: the "what"
+/// and the guessed role are in `parsed`.
+///
+/// Who it credits: `person` when the email (or, for a line without an email, the name) finds
+/// exactly one person. A name that several people share leaves `person` empty and lists them in
+/// `candidates` (ask which; [`Store::quick_add`] refuses such a line until it carries the chosen
+/// email, e.g. `Maria Lopez <maria@corp.com> — …`). A name nobody has leaves both empty with
+/// `parsed.email` empty: ask for the email of a new person named `parsed.name`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, specta::Type)]
 pub struct QuickAddPreview {
     pub parsed: QuickAdd,
-    /// The known person with that email, if any.
+    /// The known person the line credits, if exactly one.
     pub person: Option<Person>,
+    /// Everyone the line's bare name could mean, when it is more than one person.
+    #[serde(default)]
+    pub candidates: Vec<Person>,
 }
+
+/// One line of a pasted block (see [`Store::preview_quick_add_lines`]): its preview, or why it
+/// could not be understood.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, specta::Type)]
+pub struct QuickAddLinePreview {
+    /// 1-based, counting blank lines too, so it matches what was pasted.
+    pub line_number: u32,
+    /// The line, trimmed; send it back as [`QuickAddRequest::line`] to add it.
+    pub line: String,
+    pub preview: Option<QuickAddPreview>,
+    /// What was not understood (the same message [`Store::preview_quick_add`] would give).
+    pub error: Option<String>,
+}
+
+/// A pasted block may hold at most this many lines.
+pub const QUICK_ADD_MAX_LINES: usize = 1_000;
 
 impl Store {
     pub fn add_contribution(&self, input: &ContributionInput) -> Result<Contribution> {
@@ -146,30 +172,118 @@ impl Store {
         self.contribution(id)
     }
 
+    /// Live people whose name or preferred name is `name`, ignoring accents, case and spacing
+    /// ("maria lopez" finds "María López"; a preferred name alone or followed by the last word
+    /// of the name also counts: "Bob" or "Bob Smith" for Robert Smith called Bob).
+    pub fn people_named(&self, name: &str) -> Result<Vec<Person>> {
+        let key = fold_name(name);
+        if key.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut found: Vec<Person> = self
+            .search_people(name, Some(1_000))?
+            .into_iter()
+            .filter(|p| {
+                let preferred = fold_name(&p.preferred_name);
+                let last = fold_name(&p.name).rsplit(' ').next().map(str::to_string).unwrap_or_default();
+                fold_name(&p.name) == key
+                    || (!preferred.is_empty() && (preferred == key || format!("{preferred} {last}") == key))
+            })
+            .collect();
+        found.sort_by(|a, b| a.name.cmp(&b.name).then(a.email.cmp(&b.email)));
+        Ok(found)
+    }
+
+    /// Who a parsed line credits: the person, or the candidates when its bare name is shared.
+    fn quick_add_person(&self, parsed: &QuickAdd) -> Result<(Option<Person>, Vec<Person>)> {
+        if !parsed.email.is_empty() {
+            return Ok((self.person_by_email(&parsed.email)?, Vec::new()));
+        }
+        let mut named = self.people_named(parsed.name.as_deref().unwrap_or_default())?;
+        Ok(if named.len() == 1 { (named.pop(), Vec::new()) } else { (None, named) })
+    }
+
     /// Parses a quick-add line and finds the person it names, without changing anything.
     pub fn preview_quick_add(&self, line: &str) -> Result<QuickAddPreview> {
         let parsed = parse_quick_add(line)?;
-        let person = self.person_by_email(&parsed.email)?;
-        Ok(QuickAddPreview { parsed, person })
+        let (person, candidates) = self.quick_add_person(&parsed)?;
+        Ok(QuickAddPreview { parsed, person, candidates })
     }
 
-    /// Adds the contribution a quick-add line describes. If its email is unknown, `new_person`
-    /// must describe them (its email is taken from the line); otherwise the answer is
-    /// [`Error::UnknownPerson`] so the UI can ask for a name. Person and contribution are saved
-    /// together or not at all.
+    /// Previews every non-blank line of a pasted block, each as its own quick-add line (add
+    /// them one by one with [`Store::quick_add`]). A line that cannot be understood carries its
+    /// error instead of failing the others.
+    pub fn preview_quick_add_lines(&self, text: &str) -> Result<Vec<QuickAddLinePreview>> {
+        let lines: Vec<(usize, &str)> =
+            text.lines().enumerate().map(|(i, l)| (i + 1, l.trim())).filter(|(_, l)| !l.is_empty()).collect();
+        if lines.len() > QUICK_ADD_MAX_LINES {
+            return Err(Error::invalid(
+                "line",
+                format!("Paste at most {QUICK_ADD_MAX_LINES} lines at a time (this has {}).", lines.len()),
+            ));
+        }
+        lines
+            .into_iter()
+            .map(|(number, line)| {
+                let (preview, error) = match self.preview_quick_add(line) {
+                    Ok(preview) => (Some(preview), None),
+                    Err(e @ Error::Database(_)) => return Err(e),
+                    Err(e) => (None, Some(e.to_string())),
+                };
+                Ok(QuickAddLinePreview { line_number: number as u32, line: line.to_string(), preview, error })
+            })
+            .collect()
+    }
+
+    /// Adds the contribution a quick-add line describes, crediting the person its email finds
+    /// (a merged-away email finds the person it was merged into) or, without an email, the one
+    /// person with that name.
+    ///
+    /// - A name several people share: [`Error::Invalid`] on `line`, naming them with their
+    ///   emails; nothing is added (put the chosen email in the line).
+    /// - Nobody known: `new_person` must describe them, else [`Error::UnknownPerson`] so the UI
+    ///   can ask. Its `email` is the line's; for a bare name it is empty and `suggested_name`
+    ///   holds the name, so the UI asks for the email and sends it in `new_person.email` (the
+    ///   name defaults to the line's). If that email is already someone's, they are credited.
+    ///
+    /// Person and contribution are saved together or not at all.
     pub fn quick_add(&self, request: &QuickAddRequest) -> Result<QuickAddOutcome> {
         let parsed = parse_quick_add(&request.line)?;
         let incident = self.incident(&request.incident_id)?;
         self.write(|_| {
-            let (person, created_person) = match (self.person_by_email(&parsed.email)?, &request.new_person) {
+            let (known, candidates) = self.quick_add_person(&parsed)?;
+            let (person, created_person) = match (known, &request.new_person) {
                 (Some(person), _) => (person, false),
+                (None, None) if candidates.len() > 1 => {
+                    let names: Vec<String> = candidates.iter().map(|p| format!("{} <{}>", p.name, p.email)).collect();
+                    return Err(Error::invalid(
+                        "line",
+                        format!(
+                            "“{}” could be any of {} people: {}. Add the email of the one you mean, as in {} — {}.",
+                            parsed.name.as_deref().unwrap_or_default(),
+                            candidates.len(),
+                            names.join(", "),
+                            names[0],
+                            parsed.what
+                        ),
+                    ));
+                }
                 (None, Some(new_person)) => {
                     let mut new_person = new_person.clone();
-                    new_person.email = parsed.email.clone();
+                    if !parsed.email.is_empty() {
+                        new_person.email = parsed.email.clone();
+                    }
                     if new_person.name.trim().is_empty() {
                         new_person.name = parsed.name.clone().unwrap_or_default();
                     }
-                    (self.create_person(&new_person)?, true)
+                    let existing = match validate::email("email", &new_person.email) {
+                        Ok(email) if parsed.email.is_empty() => self.person_by_email(&email)?,
+                        _ => None,
+                    };
+                    match existing {
+                        Some(person) => (person, false),
+                        None => (self.create_person(&new_person)?, true),
+                    }
                 }
                 (None, None) => {
                     return Err(Error::UnknownPerson {

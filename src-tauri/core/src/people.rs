@@ -163,14 +163,46 @@ impl Store {
             .ok_or_else(|| Error::NotFound(format!("No person '{id}' exists (they may have been deleted or merged).")))
     }
 
-    /// A live person by email, ignoring case; the domain may be given in Unicode.
+    /// A live person by email, ignoring case; the domain may be given in Unicode. The email of
+    /// someone merged into another person finds the person they were merged into (following
+    /// merges of merges), so a retired address does not bring the duplicate back.
     pub fn person_by_email(&self, email: &str) -> Result<Option<Person>> {
         let address = validate::email("email", email)?;
-        Ok(self
+        let key = validate::email_key(&address);
+        let live = self
             .conn
             .prepare_cached(&format!("{SELECT_PERSON} WHERE p.email_key = ?1 AND p.deleted_at IS NULL"))?
-            .query_row([validate::email_key(&address)], person_from_row)
-            .optional()?)
+            .query_row([&key], person_from_row)
+            .optional()?;
+        if live.is_some() {
+            return Ok(live);
+        }
+        let mut merged_into: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT merged_into FROM people WHERE email_key = ?1 AND merged_into IS NOT NULL
+                 ORDER BY deleted_at DESC LIMIT 1",
+            )?
+            .query_row([&key], |r| r.get(0))
+            .optional()?;
+        // A chain of merges is short; the bound only guards against a (corrupt) cycle.
+        for _ in 0..32 {
+            let Some(id) = merged_into else { return Ok(None) };
+            let (deleted, next): (bool, Option<String>) = match self
+                .conn
+                .prepare_cached("SELECT deleted_at IS NOT NULL, merged_into FROM people WHERE id = ?1")?
+                .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+            {
+                Some(row) => row,
+                None => return Ok(None),
+            };
+            if !deleted {
+                return Ok(Some(self.person(&id)?));
+            }
+            merged_into = next;
+        }
+        Ok(None)
     }
 
     /// People whose name, preferred name, email, organisation or team has words starting with
@@ -200,7 +232,20 @@ impl Store {
                 rows
             }
         };
-        Ok(rows)
+        Ok(with_merged_email_match(rows, self.merged_email_match(text)?, limit))
+    }
+
+    /// For a search that is a whole email address belonging to someone merged away: the person
+    /// they were merged into.
+    fn merged_email_match(&self, text: &str) -> Result<Option<Person>> {
+        let text = text.trim();
+        if !text.contains('@') || text.contains(char::is_whitespace) {
+            return Ok(None);
+        }
+        match validate::email("email", text) {
+            Ok(address) => self.person_by_email(&address),
+            Err(_) => Ok(None),
+        }
     }
 
     /// A person with all their live contributions across live incidents, newest first.
@@ -360,6 +405,17 @@ impl Store {
             None => Ok(()),
         }
     }
+}
+
+/// Puts `merged` (found through a retired email) first unless the results already hold them.
+fn with_merged_email_match(mut rows: Vec<Person>, merged: Option<Person>, limit: u32) -> Vec<Person> {
+    if let Some(person) = merged {
+        if !rows.iter().any(|p| p.id == person.id) {
+            rows.insert(0, person);
+            rows.truncate(limit as usize);
+        }
+    }
+    rows
 }
 
 #[cfg(test)]

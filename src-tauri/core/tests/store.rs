@@ -456,3 +456,142 @@ fn generated_dataset_has_the_requested_shape() {
     assert!(f.store.incident_detail(&crowded).unwrap().incident.contributor_count >= 250);
     assert!(!f.store.search_people("jane", Some(5)).unwrap().is_empty());
 }
+
+// ---- quick add by name, pasted blocks, merged emails (issue 6)
+
+fn quick(store: &Store, inc: &Incident, line: &str, new_person: Option<PersonInput>) -> Result<QuickAddOutcome> {
+    store.quick_add(&QuickAddRequest { incident_id: inc.id.clone(), line: line.into(), new_person })
+}
+
+#[test]
+fn quick_add_resolves_a_known_name_ignoring_accents_case_and_preferred_names() {
+    let f = fixture();
+    let inc = incident(&f.store, "Case");
+    let maria = person(&f.store, "María López", "maria@corp.com");
+    let bob = f
+        .store
+        .create_person(&PersonInput {
+            name: "Robert Smith".into(),
+            preferred_name: "Bob".into(),
+            email: "rsmith@corp.com".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    person(&f.store, "Maria Lopezova", "ml@corp.com");
+
+    let preview = f.store.preview_quick_add("maria LOPEZ - forwarded two more samples").unwrap();
+    assert_eq!(preview.person.as_ref().map(|p| p.id.as_str()), Some(maria.id.as_str()));
+    assert!(preview.candidates.is_empty());
+    assert_eq!((preview.parsed.what.as_str(), preview.parsed.role), ("forwarded two more samples", CreditRole::Finder));
+
+    let done = quick(&f.store, &inc, "Maria Lopez - forwarded two more samples", None).unwrap();
+    assert_eq!((done.person.id.as_str(), done.created_person), (maria.id.as_str(), false));
+    assert_eq!(done.contribution.what, "forwarded two more samples");
+    for line in ["Bob: rotated the keys", "bob smith — rotated the keys", "Robert Smith – rotated the keys"] {
+        assert_eq!(quick(&f.store, &inc, line, None).unwrap().person.id, bob.id, "{line}");
+    }
+    assert_eq!(row_count(&f.store, "people"), 3);
+}
+
+#[test]
+fn quick_add_lists_the_candidates_of_a_shared_name_and_adds_nothing() {
+    let f = fixture();
+    let inc = incident(&f.store, "Case");
+    person(&f.store, "Maria Lopez", "maria@a.example");
+    person(&f.store, "María López", "mlopez@b.example");
+
+    let preview = f.store.preview_quick_add("Maria Lopez: samples").unwrap();
+    assert!(preview.person.is_none());
+    let emails: Vec<&str> = preview.candidates.iter().map(|p| p.email.as_str()).collect();
+    assert_eq!(emails, ["maria@a.example", "mlopez@b.example"]);
+
+    let err = quick(&f.store, &inc, "Maria Lopez: samples", None).unwrap_err();
+    assert_eq!((err.code(), err.field()), ("invalid", Some("line")));
+    let message = err.to_string();
+    assert!(message.contains("maria@a.example") && message.contains("mlopez@b.example"), "{message}");
+    assert_eq!(row_count(&f.store, "contributions"), 0);
+    // Naming the email settles it.
+    let done = quick(&f.store, &inc, "Maria Lopez <mlopez@b.example>: samples", None).unwrap();
+    assert_eq!(done.person.email, "mlopez@b.example");
+}
+
+#[test]
+fn quick_add_of_an_unknown_name_asks_for_the_email_then_creates_them() {
+    let f = fixture();
+    let inc = incident(&f.store, "Case");
+    let preview = f.store.preview_quick_add("Tom Ortega - patched the VPN").unwrap();
+    assert!(preview.person.is_none() && preview.candidates.is_empty());
+    assert_eq!((preview.parsed.email.as_str(), preview.parsed.name.as_deref()), ("", Some("Tom Ortega")));
+
+    let err = quick(&f.store, &inc, "Tom Ortega - patched the VPN", None).unwrap_err();
+    assert!(
+        matches!(&err, Error::UnknownPerson { email, suggested_name } if email.is_empty() && suggested_name == "Tom Ortega"),
+        "{err:?}"
+    );
+    // The UI asks for the email and sends it with the new person; the name comes from the line.
+    let no_email = quick(&f.store, &inc, "Tom Ortega - patched the VPN", Some(PersonInput::default())).unwrap_err();
+    assert_eq!(no_email.field(), Some("email"));
+    assert_eq!(row_count(&f.store, "people"), 0);
+    let new_person = PersonInput { email: "tom@ops.example".into(), ..Default::default() };
+    let done = quick(&f.store, &inc, "Tom Ortega - patched the VPN", Some(new_person.clone())).unwrap();
+    assert!(done.created_person);
+    assert_eq!((done.person.name.as_str(), done.person.email.as_str()), ("Tom Ortega", "tom@ops.example"));
+    // Given an email someone already has, that person is credited rather than duplicated.
+    let again = quick(&f.store, &inc, "T. Ortega - more logs", Some(new_person)).unwrap();
+    assert_eq!((again.person.id.as_str(), again.created_person), (done.person.id.as_str(), false));
+    assert_eq!(row_count(&f.store, "people"), 1);
+}
+
+#[test]
+fn pasted_lines_are_previewed_one_by_one() {
+    let f = fixture();
+    let inc = incident(&f.store, "Case");
+    let jane = person(&f.store, "Jane Doe", "jane@corp.com");
+    let kevin = person(&f.store, "Kevin Nguyen", "kevin@corp.com");
+    let text = "Jane Doe - proxy logs\r\n\n  kevin@corp.com: reverse engineered the dropper  \nno separator here\n";
+    let lines = f.store.preview_quick_add_lines(text).unwrap();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines.iter().map(|l| l.line_number).collect::<Vec<_>>(), [1, 3, 4]);
+    assert_eq!(lines[0].preview.as_ref().unwrap().person.as_ref().unwrap().id, jane.id);
+    assert_eq!(lines[1].line, "kevin@corp.com: reverse engineered the dropper");
+    let second = lines[1].preview.as_ref().unwrap();
+    assert_eq!(second.person.as_ref().unwrap().id, kevin.id);
+    assert_eq!(
+        (second.parsed.what.as_str(), second.parsed.role),
+        ("reverse engineered the dropper", CreditRole::Analyst)
+    );
+    assert!(lines[2].preview.is_none());
+    assert!(lines[2].error.as_deref().unwrap().contains("no separator here"));
+    assert!(lines[0].error.is_none());
+
+    for l in lines.iter().filter(|l| l.error.is_none()) {
+        quick(&f.store, &inc, &l.line, None).unwrap();
+    }
+    let detail = f.store.incident_detail(&inc.id).unwrap();
+    assert_eq!((detail.incident.contributor_count, detail.contributions.len()), (2, 2));
+    assert!(f.store.preview_quick_add_lines(" \n\n").unwrap().is_empty());
+}
+
+#[test]
+fn a_merged_away_email_still_finds_the_kept_person() {
+    let f = fixture();
+    let inc = incident(&f.store, "Case");
+    let keep = person(&f.store, "Jane Doe", "jane@corp.com");
+    let dup = person(&f.store, "J. Doe", "jdoe@corp.com");
+    assert_eq!(f.store.person_by_email("jdoe@corp.com").unwrap().unwrap().id, dup.id);
+    f.store.merge_people(&keep.id, &dup.id).unwrap();
+
+    assert_eq!(f.store.person_by_email("JDOE@corp.com").unwrap().unwrap().id, keep.id);
+    let found = f.store.search_people("jdoe@corp.com", None).unwrap();
+    assert_eq!(found.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), [keep.id.as_str()]);
+    assert_eq!(f.store.preview_quick_add("jdoe@corp.com — logs").unwrap().person.unwrap().id, keep.id);
+    let done = quick(&f.store, &inc, "J. Doe <jdoe@corp.com> — logs", None).unwrap();
+    assert_eq!((done.person.id.as_str(), done.created_person), (keep.id.as_str(), false));
+    assert_eq!(row_count(&f.store, "people"), 2, "the duplicate did not come back");
+
+    // Merges of merges are followed too.
+    let third = person(&f.store, "Janet", "janet@corp.com");
+    f.store.merge_people(&third.id, &keep.id).unwrap();
+    assert_eq!(f.store.person_by_email("jdoe@corp.com").unwrap().unwrap().id, third.id);
+    assert!(f.store.person_by_email("nobody@corp.com").unwrap().is_none());
+}
