@@ -20,7 +20,8 @@ pub enum Error {
     Conflict { field: &'static str, message: String },
 
     /// A quick-add line names an email nobody has yet; the UI asks who they are.
-    #[error("Nobody with the email {email} is known yet. Add them as a new person (name required).")]
+    /// An empty `email` means the line named someone by name only: ask for their email.
+    #[error("{}", unknown_person_message(email, suggested_name))]
     UnknownPerson { email: String, suggested_name: String },
 
     /// The operation affects more than the record itself; call again with confirmation.
@@ -81,6 +82,14 @@ impl Error {
 
     pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> Self {
         Error::Invalid { field, message: message.into() }
+    }
+}
+
+fn unknown_person_message(email: &str, name: &str) -> String {
+    if email.is_empty() {
+        format!("Nobody called {name} is known yet. Add them as a new person: their email is needed.")
+    } else {
+        format!("Nobody with the email {email} is known yet. Add them as a new person (name required).")
     }
 }
 
