@@ -52,6 +52,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
         delete_contribution,
         restore_contribution,
         preview_quick_add,
+        preview_quick_add_lines,
         quick_add,
         get_preferences,
         set_preferences,

@@ -77,7 +77,6 @@ pub struct QuickAddPreview {
     /// The known person the line credits, if exactly one.
     pub person: Option<Person>,
     /// Everyone the line's bare name could mean, when it is more than one person.
-    #[serde(default)]
     pub candidates: Vec<Person>,
 }
 

@@ -189,6 +189,16 @@ pub async fn preview_quick_add(state: State<'_, AppState>, line: String) -> Answ
     state.run(move |s| s.preview_quick_add(&line)).await
 }
 
+/// A pasted block, one preview per non-empty line (each line becomes its own contribution).
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_quick_add_lines(
+    state: State<'_, AppState>,
+    text: String,
+) -> Answer<Vec<afterword_core::contributions::QuickAddLinePreview>> {
+    state.run(move |s| s.preview_quick_add_lines(&text)).await
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn quick_add(state: State<'_, AppState>, request: QuickAddRequest) -> Answer<QuickAddOutcome> {

@@ -33,6 +33,8 @@ export const commands = {
 	deleteContribution: (id: string) => typedError<Deleted, IpcError_Serialize>(__TAURI_INVOKE("delete_contribution", { id })),
 	restoreContribution: (id: string) => typedError<Contribution_Serialize, IpcError_Serialize>(__TAURI_INVOKE("restore_contribution", { id })),
 	previewQuickAdd: (line: string) => typedError<QuickAddPreview_Serialize, IpcError_Serialize>(__TAURI_INVOKE("preview_quick_add", { line })),
+	/**  A pasted block, one preview per non-empty line (each line becomes its own contribution). */
+	previewQuickAddLines: (text: string) => typedError<QuickAddLinePreview_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("preview_quick_add_lines", { text })),
 	quickAdd: (request: QuickAddRequest_Deserialize) => typedError<QuickAddOutcome_Serialize, IpcError_Serialize>(__TAURI_INVOKE("quick_add", { request })),
 	getPreferences: () => typedError<Preferences_Serialize, IpcError_Serialize>(__TAURI_INVOKE("get_preferences")),
 	setPreferences: (preferences: Preferences_Deserialize) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("set_preferences", { preferences })),
@@ -678,6 +680,40 @@ export type Preferences_Serialize = {
 
 export type QuickAdd = QuickAdd_Serialize | QuickAdd_Deserialize;
 
+/**
+ *  One line of a pasted block (see [`Store::preview_quick_add_lines`]): its preview, or why it
+ *  could not be understood.
+ */
+export type QuickAddLinePreview = QuickAddLinePreview_Serialize | QuickAddLinePreview_Deserialize;
+
+/**
+ *  One line of a pasted block (see [`Store::preview_quick_add_lines`]): its preview, or why it
+ *  could not be understood.
+ */
+export type QuickAddLinePreview_Deserialize = {
+	/**  1-based, counting blank lines too, so it matches what was pasted. */
+	line_number: number,
+	/**  The line, trimmed; send it back as [`QuickAddRequest::line`] to add it. */
+	line: string,
+	preview?: QuickAddPreview_Deserialize | null,
+	/**  What was not understood (the same message [`Store::preview_quick_add`] would give). */
+	error?: string | null,
+};
+
+/**
+ *  One line of a pasted block (see [`Store::preview_quick_add_lines`]): its preview, or why it
+ *  could not be understood.
+ */
+export type QuickAddLinePreview_Serialize = {
+	/**  1-based, counting blank lines too, so it matches what was pasted. */
+	line_number: number,
+	/**  The line, trimmed; send it back as [`QuickAddRequest::line`] to add it. */
+	line: string,
+	preview: QuickAddPreview_Serialize | null,
+	/**  What was not understood (the same message [`Store::preview_quick_add`] would give). */
+	error: string | null,
+};
+
 /**  What the quick-add line did. */
 export type QuickAddOutcome = QuickAddOutcome_Serialize | QuickAddOutcome_Deserialize;
 
@@ -695,21 +731,52 @@ export type QuickAddOutcome_Serialize = {
 	created_person: boolean,
 };
 
-/**  The quick-add line as understood so far, for a live preview under the input. */
+/**
+ *  The quick-add line as understood so far, for a live preview under the input: the "what"
+ *  and the guessed role are in `parsed`.
+ * 
+ *  Who it credits: `person` when the email (or, for a line without an email, the name) finds
+ *  exactly one person. A name that several people share leaves `person` empty and lists them in
+ *  `candidates` (ask which; [`Store::quick_add`] refuses such a line until it carries the chosen
+ *  email, e.g. `Maria Lopez <maria@corp.com> — …`). A name nobody has leaves both empty with
+ *  `parsed.email` empty: ask for the email of a new person named `parsed.name`.
+ */
 export type QuickAddPreview = QuickAddPreview_Serialize | QuickAddPreview_Deserialize;
 
-/**  The quick-add line as understood so far, for a live preview under the input. */
+/**
+ *  The quick-add line as understood so far, for a live preview under the input: the "what"
+ *  and the guessed role are in `parsed`.
+ * 
+ *  Who it credits: `person` when the email (or, for a line without an email, the name) finds
+ *  exactly one person. A name that several people share leaves `person` empty and lists them in
+ *  `candidates` (ask which; [`Store::quick_add`] refuses such a line until it carries the chosen
+ *  email, e.g. `Maria Lopez <maria@corp.com> — …`). A name nobody has leaves both empty with
+ *  `parsed.email` empty: ask for the email of a new person named `parsed.name`.
+ */
 export type QuickAddPreview_Deserialize = {
 	parsed: QuickAdd_Deserialize,
-	/**  The known person with that email, if any. */
+	/**  The known person the line credits, if exactly one. */
 	person?: Person | null,
+	/**  Everyone the line's bare name could mean, when it is more than one person. */
+	candidates: Person[],
 };
 
-/**  The quick-add line as understood so far, for a live preview under the input. */
+/**
+ *  The quick-add line as understood so far, for a live preview under the input: the "what"
+ *  and the guessed role are in `parsed`.
+ * 
+ *  Who it credits: `person` when the email (or, for a line without an email, the name) finds
+ *  exactly one person. A name that several people share leaves `person` empty and lists them in
+ *  `candidates` (ask which; [`Store::quick_add`] refuses such a line until it carries the chosen
+ *  email, e.g. `Maria Lopez <maria@corp.com> — …`). A name nobody has leaves both empty with
+ *  `parsed.email` empty: ask for the email of a new person named `parsed.name`.
+ */
 export type QuickAddPreview_Serialize = {
 	parsed: QuickAdd_Serialize,
-	/**  The known person with that email, if any. */
+	/**  The known person the line credits, if exactly one. */
 	person: Person | null,
+	/**  Everyone the line's bare name could mean, when it is more than one person. */
+	candidates: Person[],
 };
 
 /**
@@ -739,16 +806,30 @@ export type QuickAddRequest_Serialize = {
 };
 
 export type QuickAdd_Deserialize = {
+	/**
+	 *  The email found in the "who" part, or empty when the line names someone without one
+	 *  (then `name` holds the name to look up).
+	 */
 	email: string,
-	/**  A display name given as `Name <email>`, if any. */
+	/**
+	 *  The name given beside the email (`Name <email>`, `Name (email)`, `Name email`), or the
+	 *  bare name when there is no email.
+	 */
 	name?: string | null,
 	what: string,
 	role: CreditRole,
 };
 
 export type QuickAdd_Serialize = {
+	/**
+	 *  The email found in the "who" part, or empty when the line names someone without one
+	 *  (then `name` holds the name to look up).
+	 */
 	email: string,
-	/**  A display name given as `Name <email>`, if any. */
+	/**
+	 *  The name given beside the email (`Name <email>`, `Name (email)`, `Name email`), or the
+	 *  bare name when there is no email.
+	 */
 	name: string | null,
 	what: string,
 	role: CreditRole,

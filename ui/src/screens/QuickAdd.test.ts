@@ -61,6 +61,7 @@ describe('QuickAdd', () => {
       previewQuickAdd: async (line) => ({
         parsed: { email: 'jane@corp.com', name: null, what: 'proxy logs', role: 'log_provider' },
         person: line.startsWith('jane') ? person() : null,
+        candidates: [],
       }),
     });
     render(QuickAdd, withBackend(backend, { incidentId: 'i1', onadded: vi.fn() }));
@@ -87,6 +88,7 @@ describe('QuickAdd', () => {
       previewQuickAdd: async () => ({
         parsed: { email: 'sam@vendor.io', name: 'Sam Ortiz', what: 'firewall exports', role: 'log_provider' },
         person: null,
+        candidates: [],
       }),
       quickAdd,
     });
