@@ -2,7 +2,7 @@
 // or an `ApiError`; they never call `invoke` and never see the `{status, …}` envelope that the
 // generated bindings return.
 
-import { commands } from './bindings';
+import { commands, type QuickAddLinePreview_Serialize } from './bindings';
 import type {
   AppInfo,
   Audience,
@@ -120,6 +120,9 @@ export function unwrap<T>(result: CommandResult<T>): T {
 }
 
 /** Awaits a binding call; a rejected promise (a failed invoke) also becomes an ApiError. */
+/** One line of a pasted quick-add block, as previewed by the backend. */
+export type QuickAddLinePreview = QuickAddLinePreview_Serialize;
+
 async function call<T>(pending: Promise<CommandResult<T>>): Promise<T> {
   let result: CommandResult<T>;
   try {
@@ -162,6 +165,8 @@ export interface Backend {
   deleteContribution(id: string): Promise<Deleted>;
   restoreContribution(id: string): Promise<Contribution>;
   previewQuickAdd(line: string): Promise<QuickAddPreview>;
+  /** Each line of a pasted block, previewed (or why it was not understood). */
+  previewQuickAddLines(text: string): Promise<QuickAddLinePreview[]>;
   quickAdd(request: QuickAddRequest): Promise<QuickAddOutcome>;
 
   getPreferences(): Promise<Preferences>;
@@ -246,6 +251,7 @@ export const tauriBackend: Backend = {
   deleteContribution: (id) => call(commands.deleteContribution(id)),
   restoreContribution: (id) => call(commands.restoreContribution(id)),
   previewQuickAdd: (line) => call(commands.previewQuickAdd(line)),
+  previewQuickAddLines: (text) => call(commands.previewQuickAddLines(text)),
   quickAdd: (request) => call(commands.quickAdd(request)),
 
   getPreferences: () => call(commands.getPreferences()),

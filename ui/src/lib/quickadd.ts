@@ -2,8 +2,12 @@
 // ends, what is being typed there (for the people autocomplete), and putting a chosen email in.
 // The backend parses the line for real (preview_quick_add, quick_add); these only drive typing.
 
-/** Separators between who and what, as the backend accepts them. */
-export const SEPARATORS = [' — ', '—', ' – ', '–', ' - ', ':', ' -- '] as const;
+/**
+ * Separators between who and what, as the backend accepts them (core/src/quick_add.rs): the
+ * earliest in the line wins. None of them can occur inside an email address, so a hyphen in
+ * `a-b@x.com` is never one, and an address may stand anywhere in the who part.
+ */
+export const SEPARATORS = [' — ', '—', ' – ', '–', ' -- ', ' - ', ':'] as const;
 
 /** What the UI inserts after a chosen person. */
 export const INSERTED_SEPARATOR = ' — ';
@@ -13,15 +17,11 @@ export interface Separator {
   length: number;
 }
 
-/**
- * The first separator in `text`. Like the backend, once an `@` has been typed only separators
- * after it count, so a hyphen in `a-b@x.com` is not mistaken for one.
- */
+/** The earliest separator in `text` (on a tie, the longest), or null. */
 export function findSeparator(text: string): Separator | null {
-  const from = Math.max(0, text.indexOf('@'));
   let best: Separator | null = null;
   for (const sep of SEPARATORS) {
-    const index = text.indexOf(sep, from);
+    const index = text.indexOf(sep);
     if (index >= 0 && (best === null || index < best.index || (index === best.index && sep.length > best.length))) {
       best = { index, length: sep.length };
     }
@@ -75,4 +75,33 @@ export function nameFromEmail(email: string): string {
     .filter((part) => part && !/^\d+$/.test(part))
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1).toLowerCase())
     .join(' ');
+}
+
+/** The line that credits one chosen person by email: `Maria Lopez <maria@corp.com> — what`. */
+export function candidateLine(person: { name: string; email: string }, what: string): string {
+  return `${person.name} <${person.email}>${INSERTED_SEPARATOR}${what}`;
+}
+
+/** The non-blank lines of a block of text, trimmed. */
+export function nonBlankLines(text: string): string[] {
+  return text
+    .split(/\r\n|\r|\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
+}
+
+/** True when `text` holds more than one non-blank line (a pasted block, one contribution a line). */
+export function isMultiLine(text: string): boolean {
+  return nonBlankLines(text).length > 1;
+}
+
+/**
+ * The block without the lines numbered in `done` (1-based, counting blank lines, as the backend
+ * numbers them), blank lines dropped: what is left in the box after adding.
+ */
+export function withoutLines(text: string, done: ReadonlySet<number>): string {
+  return text
+    .split(/\r\n|\r|\n/)
+    .filter((line, i) => !done.has(i + 1) && line.trim().length > 0)
+    .join('\n');
 }

@@ -3,7 +3,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import QuickAdd from './QuickAdd.svelte';
 import { fakeBackend, person, selectOption, withBackend } from '../test/fake';
 import { ApiError } from '../lib/api';
-import type { QuickAddOutcome } from '../lib/types';
+import type { QuickAddOutcome, QuickAddPreview } from '../lib/types';
 
 function outcome(overrides: Partial<QuickAddOutcome> = {}): QuickAddOutcome {
   return {
@@ -137,5 +137,200 @@ describe('QuickAdd', () => {
     const error = await screen.findByTestId('field-error');
     expect(error.dataset.field).toBe('line');
     expect(input.getAttribute('aria-invalid')).toBe('true');
+  });
+
+  const maria = person({ id: 'p7', name: 'María López', preferred_name: 'María', email: 'maria@corp.com' });
+  const maria2 = person({ id: 'p8', name: 'Maria Lopez', preferred_name: '', email: 'm.lopez@vendor.io' });
+
+  function previewOf(overrides: Partial<QuickAddPreview> & { what?: string; name?: string | null; email?: string }): QuickAddPreview {
+    return {
+      parsed: {
+        email: overrides.email ?? '',
+        name: overrides.name ?? 'maria lopez',
+        what: overrides.what ?? 'forwarded two more samples',
+        role: 'finder',
+      },
+      person: overrides.person ?? null,
+      candidates: overrides.candidates ?? [],
+    };
+  }
+
+  it('previews a known name with who, what and role, and adds it with Enter', async () => {
+    const added = outcome({ person: maria });
+    const backend = fakeBackend({
+      searchPeople: async () => [],
+      previewQuickAdd: async () => previewOf({ person: maria }),
+      quickAdd: async () => added,
+    });
+    const onadded = vi.fn();
+    render(QuickAdd, withBackend(backend, { incidentId: 'i1', onadded }));
+    const input = await typeLine('maria lopez - forwarded two more samples');
+    const preview = await screen.findByTestId('quick-add-preview', {}, { timeout: 2000 });
+    await waitFor(() =>
+      expect(preview.textContent).toMatch(/Adds to\s*María López\s*as\s*Finder \/ reporter:\s*“forwarded two more samples”/),
+    );
+    expect(backend.previewQuickAdd).toHaveBeenCalledWith('maria lopez - forwarded two more samples');
+    expect(screen.queryByText(/separated by a dash/)).toBeNull();
+
+    await fireEvent.keyDown(input, { key: 'Enter' });
+    await waitFor(() => expect(onadded).toHaveBeenCalledWith(added));
+    expect(backend.quickAdd).toHaveBeenCalledWith({
+      incident_id: 'i1',
+      line: 'maria lopez - forwarded two more samples',
+      new_person: null,
+    });
+  });
+
+  it('does not ask the backend (nor show an error) while only the who part is typed', async () => {
+    const backend = fakeBackend({ searchPeople: async () => [] });
+    render(QuickAdd, withBackend(backend, { incidentId: 'i1', onadded: vi.fn() }));
+    await typeLine('maria lop');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(backend.previewQuickAdd).not.toHaveBeenCalled();
+    expect(screen.queryByTestId('quick-add-preview')).toBeNull();
+  });
+
+  it('asks which person a shared name means, and adds for the one picked with the keyboard', async () => {
+    const added = outcome({ person: maria2 });
+    const backend = fakeBackend({
+      searchPeople: async () => [],
+      previewQuickAdd: async (line) =>
+        line.includes('<') ? previewOf({ person: maria2, email: maria2.email }) : previewOf({ candidates: [maria, maria2] }),
+      quickAdd: async () => added,
+    });
+    const onadded = vi.fn();
+    render(QuickAdd, withBackend(backend, { incidentId: 'i1', onadded }));
+    const input = await typeLine('maria lopez: forwarded two more samples');
+
+    await waitFor(() => expect(screen.getAllByTestId('quick-add-candidate')).toHaveLength(2), { timeout: 2000 });
+    expect(screen.getByTestId('quick-add-preview').textContent).toMatch(/2 people\s*are called maria lopez/);
+    expect(input.getAttribute('aria-expanded')).toBe('true');
+    await fireEvent.keyDown(input, { key: 'ArrowDown' });
+    expect(input.getAttribute('aria-activedescendant')).toBe('quick-add-candidates-1');
+    await fireEvent.keyDown(input, { key: 'Enter' });
+
+    await waitFor(() => expect(onadded).toHaveBeenCalledWith(added));
+    expect(backend.quickAdd).toHaveBeenCalledTimes(1);
+    expect(backend.quickAdd).toHaveBeenCalledWith({
+      incident_id: 'i1',
+      line: 'Maria Lopez <m.lopez@vendor.io> — forwarded two more samples',
+      new_person: null,
+    });
+    expect(input.value).toBe('');
+  });
+
+  it('lists the people a shared name means when Enter comes before the preview', async () => {
+    const backend = fakeBackend({
+      searchPeople: async () => [],
+      previewQuickAdd: async () => previewOf({ candidates: [maria, maria2] }),
+      quickAdd: async () => {
+        throw new ApiError('invalid', 'Several people are called maria lopez: …', { field: 'line' });
+      },
+    });
+    render(QuickAdd, withBackend(backend, { incidentId: 'i1', onadded: vi.fn() }));
+    const input = await typeLine('maria lopez - samples');
+    await fireEvent.keyDown(input, { key: 'Enter' });
+    await waitFor(() => expect(screen.getAllByTestId('quick-add-candidate')).toHaveLength(2));
+    expect(screen.queryByTestId('field-error')).toBeNull();
+  });
+
+  it('opens the new-person form for an unknown bare name, name filled and focus on the email', async () => {
+    const added = outcome({ created_person: true });
+    const quickAdd = vi.fn(async (request: { new_person?: unknown }) => {
+      if (!request.new_person) {
+        throw new ApiError('unknown_person', 'Nobody called Maria Lopez is known yet: what is their email?', {
+          email: '',
+          suggestedName: 'Maria Lopez',
+        });
+      }
+      return added;
+    });
+    const backend = fakeBackend({
+      searchPeople: async () => [],
+      previewQuickAdd: async () => previewOf({ name: 'Maria Lopez' }),
+      quickAdd,
+    });
+    const onadded = vi.fn();
+    render(QuickAdd, withBackend(backend, { incidentId: 'i1', onadded }));
+    const input = await typeLine('Maria Lopez - forwarded two more samples');
+    const preview = await screen.findByTestId('quick-add-preview', {}, { timeout: 2000 });
+    await waitFor(() => expect(preview.textContent).toMatch(/New person:\s*Maria Lopez/));
+    await fireEvent.keyDown(input, { key: 'Enter' });
+
+    const email = (await screen.findByTestId('new-person-email')) as HTMLInputElement;
+    expect((screen.getByTestId('new-person-name') as HTMLInputElement).value).toBe('Maria Lopez');
+    await waitFor(() => expect(document.activeElement).toBe(email));
+    expect(screen.getByTestId('new-person-form').textContent).toMatch(/What is their email/);
+
+    email.value = 'maria@corp.com';
+    await fireEvent.input(email);
+    await fireEvent.click(screen.getByTestId('new-person-save'));
+    await waitFor(() => expect(onadded).toHaveBeenCalledWith(added));
+    expect(quickAdd).toHaveBeenLastCalledWith({
+      incident_id: 'i1',
+      line: 'Maria Lopez - forwarded two more samples',
+      new_person: expect.objectContaining({ name: 'Maria Lopez', email: 'maria@corp.com' }),
+    });
+  });
+
+  it('previews a pasted block line by line and adds each understood line as its own contribution', async () => {
+    const block = 'maria lopez - forwarded two more samples\n\nkevin@corp.com: pcap of the beacon\nno separator here';
+    const kevin = person({ id: 'p9', name: 'Kevin Nguyen', email: 'kevin@corp.com' });
+    const backend = fakeBackend({
+      searchPeople: async () => [],
+      previewQuickAddLines: async () => [
+        { line_number: 1, line: 'maria lopez - forwarded two more samples', preview: previewOf({ person: maria }), error: null },
+        {
+          line_number: 3,
+          line: 'kevin@corp.com: pcap of the beacon',
+          preview: previewOf({ person: kevin, email: 'kevin@corp.com', name: null, what: 'pcap of the beacon' }),
+          error: null,
+        },
+        { line_number: 4, line: 'no separator here', preview: null, error: 'Found no separator in “no separator here”.' },
+      ],
+      quickAdd: async (request) => outcome({ person: request.line.startsWith('kevin') ? kevin : maria }),
+    });
+    const onadded = vi.fn();
+    render(QuickAdd, withBackend(backend, { incidentId: 'i1', onadded }));
+    const input = screen.getByTestId('quick-add-input');
+    await fireEvent.paste(input, { clipboardData: { getData: () => block } });
+
+    const box = (await screen.findByTestId('quick-add-lines')) as HTMLTextAreaElement;
+    expect(box.value).toBe(block);
+    await waitFor(() => expect(screen.getAllByTestId('quick-add-paste-row')).toHaveLength(3), { timeout: 2000 });
+    expect(backend.previewQuickAddLines).toHaveBeenCalledWith(block);
+    const rows = screen.getAllByTestId('quick-add-paste-row').map((row) => row.textContent ?? '');
+    expect(rows[0]).toMatch(/María López.*forwarded two more samples.*Finder/);
+    expect(rows[1]).toMatch(/Kevin Nguyen.*pcap of the beacon/);
+    expect(rows[2]).toMatch(/Found no separator/);
+
+    const add = screen.getByTestId('quick-add-paste-add');
+    expect(add.textContent).toMatch(/Add 2\s*contributions/);
+    await fireEvent.click(add);
+
+    await waitFor(() => expect(onadded).toHaveBeenCalledTimes(2));
+    expect(backend.quickAdd).toHaveBeenCalledTimes(2);
+    expect(backend.quickAdd).toHaveBeenNthCalledWith(1, {
+      incident_id: 'i1',
+      line: 'maria lopez - forwarded two more samples',
+      new_person: null,
+    });
+    expect(backend.quickAdd).toHaveBeenNthCalledWith(2, {
+      incident_id: 'i1',
+      line: 'kevin@corp.com: pcap of the beacon',
+      new_person: null,
+    });
+    await waitFor(() => expect(screen.getByTestId('quick-add-report').textContent).toMatch(/Added 2 contributions/));
+    expect(box.value).toBe('no separator here');
+    expect(screen.getAllByTestId('quick-add-paste-row')).toHaveLength(1);
+  });
+
+  it('keeps a single pasted line in the input', async () => {
+    const backend = fakeBackend({ searchPeople: async () => [] });
+    render(QuickAdd, withBackend(backend, { incidentId: 'i1', onadded: vi.fn() }));
+    const input = screen.getByTestId('quick-add-input');
+    await fireEvent.paste(input, { clipboardData: { getData: () => 'jane@corp.com - logs\n' } });
+    expect(screen.queryByTestId('quick-add-lines')).toBeNull();
+    expect(backend.previewQuickAddLines).not.toHaveBeenCalled();
   });
 });

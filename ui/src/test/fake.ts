@@ -45,6 +45,7 @@ export function fakeBackend(overrides: Partial<Backend> = {}): FakeBackend {
     'deleteContribution',
     'restoreContribution',
     'previewQuickAdd',
+    'previewQuickAddLines',
     'quickAdd',
     'getPreferences',
     'setPreferences',
