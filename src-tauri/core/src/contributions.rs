@@ -112,13 +112,14 @@ impl Store {
         audit::record(tx, self, "contribution", &id, "create", json!({ "incident": incident.reference, "person": person.email }))?;
         Ok(())
         })?;
+        self.recheck_approvals(Some(&incident.id))?;
         self.contribution(&id)
     }
 
     /// Edits a contribution's role, what, date, impact and constraints (not its incident or person).
     pub fn update_contribution(&self, id: &str, input: &ContributionInput) -> Result<Contribution> {
         let c = clean(input)?;
-        self.contribution(id)?;
+        let incident_id = self.contribution(id)?.incident_id;
         self.write(|tx| {
         tx.execute(
             "UPDATE contributions SET role = ?2, what = ?3, given_on = ?4, impact = ?5, constraints = ?6, updated_at = ?7
@@ -128,6 +129,7 @@ impl Store {
         audit::record(tx, self, "contribution", id, "update", json!({}))?;
         Ok(())
         })?;
+        self.recheck_approvals(Some(&incident_id))?;
         self.contribution(id)
     }
 
@@ -144,7 +146,7 @@ impl Store {
     }
 
     pub fn delete_contribution(&self, id: &str) -> Result<Deleted> {
-        self.contribution(id)?;
+        let incident_id = self.contribution(id)?.incident_id;
         self.write(|tx| {
             tx.execute(
                 "UPDATE contributions SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
@@ -153,6 +155,7 @@ impl Store {
             audit::record(tx, self, "contribution", id, "delete", json!({}))?;
             Ok(())
         })?;
+        self.recheck_approvals(Some(&incident_id))?;
         Ok(Deleted { id: id.to_string(), contributions_hidden: 1 })
     }
 
@@ -168,7 +171,9 @@ impl Store {
             audit::record(tx, self, "contribution", id, "restore", json!({}))?;
             Ok(())
         })?;
-        self.contribution(id)
+        let restored = self.contribution(id)?;
+        self.recheck_approvals(Some(&restored.incident_id))?;
+        Ok(restored)
     }
 
     /// Live people whose name or preferred name is `name`, ignoring accents, case and spacing

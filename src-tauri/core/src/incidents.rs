@@ -159,6 +159,7 @@ impl Store {
             )?;
             Ok(())
         })?;
+        self.recheck_approvals(Some(id))?;
         self.incident(id)
     }
 

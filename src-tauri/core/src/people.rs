@@ -149,8 +149,17 @@ impl Store {
                 );
             }
             audit::record(tx, self, "person", id, "update", serde_json::Value::Object(changed))?;
+            if input.do_not_contact {
+                tx.execute(
+                    "UPDATE messages SET state = 'skipped', skip_reason = ?2, approved_at = NULL, approved_digest = NULL,
+                            updated_at = ?3
+                     WHERE person_id = ?1 AND deleted_at IS NULL AND state IN ('draft', 'approved')",
+                    params![id, crate::compose::messages::DO_NOT_CONTACT_REASON, self.now()],
+                )?;
+            }
             Ok(())
         })?;
+        self.lapse_stale_approvals(&self.incidents_with_approvals(Some(id))?)?;
         self.person(id)
     }
 
@@ -346,14 +355,26 @@ impl Store {
                 params![keep, duplicate],
             )?;
             tx.execute("DELETE FROM outcome_section_readers WHERE person_id = ?1", params![duplicate])?;
+            // Where both have a message for one incident, the one still being composed yields to
+            // one the outbox has (its history must stay); two composing ones keep the kept person's.
+            // Two outbox messages both stay, the duplicate's with the retired person.
             tx.execute(
                 "UPDATE messages SET deleted_at = ?3, updated_at = ?3
-                 WHERE person_id = ?2 AND deleted_at IS NULL AND incident_id IN
-                       (SELECT incident_id FROM messages WHERE person_id = ?1 AND deleted_at IS NULL)",
+                 WHERE person_id = ?1 AND deleted_at IS NULL AND state IN ('draft', 'approved', 'skipped')
+                   AND incident_id IN (SELECT incident_id FROM messages WHERE person_id = ?2 AND deleted_at IS NULL
+                                       AND state NOT IN ('draft', 'approved', 'skipped'))",
                 params![keep, duplicate, now],
             )?;
             tx.execute(
-                "UPDATE messages SET person_id = ?1, updated_at = ?3 WHERE person_id = ?2 AND deleted_at IS NULL",
+                "UPDATE messages SET deleted_at = ?3, updated_at = ?3
+                 WHERE person_id = ?2 AND deleted_at IS NULL AND state IN ('draft', 'approved', 'skipped')
+                   AND incident_id IN (SELECT incident_id FROM messages WHERE person_id = ?1 AND deleted_at IS NULL)",
+                params![keep, duplicate, now],
+            )?;
+            tx.execute(
+                "UPDATE messages SET person_id = ?1, updated_at = ?3
+                 WHERE person_id = ?2 AND deleted_at IS NULL
+                   AND incident_id NOT IN (SELECT incident_id FROM messages WHERE person_id = ?1 AND deleted_at IS NULL)",
                 params![keep, duplicate, now],
             )?;
             tx.execute(
@@ -385,6 +406,7 @@ impl Store {
             audit::record(tx, self, "person", duplicate, "merged_into", json!({ "into": keep }))?;
             Ok(())
         })?;
+        self.recheck_approvals(None)?;
         self.person(keep)
     }
 

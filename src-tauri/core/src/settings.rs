@@ -138,6 +138,7 @@ impl Store {
     pub fn set_setting(&self, key: SettingKey, value: &str) -> Result<Settings> {
         let value = key.clean(value)?;
         self.write(|tx| self.put_setting(tx, key, &value))?;
+        self.recheck_approvals(None)?;
         self.settings()
     }
 
@@ -155,6 +156,7 @@ impl Store {
             }
             Ok(())
         })?;
+        self.recheck_approvals(None)?;
         self.settings()
     }
 

@@ -333,6 +333,16 @@ fn an_approval_lapses_when_what_would_be_sent_changes() {
     let bulk = s.f.store.approve_all_messages(&s.inc.reference, true).unwrap();
     assert_eq!(bulk.approved, 3, "{bulk:?}");
     section(&s.f.store, &s.inc, Tlp::Clear, "Update", "The last copies were removed on Monday.", &[]);
+    // At once, not only when the messages are regenerated.
+    assert!(s.f.store.messages(&s.inc.reference).unwrap().iter().all(|m| m.state == MessageState::Draft));
+    let history = s.f.store.history("message", &s.f.store.messages(&s.inc.reference).unwrap()[0].id).unwrap();
+    assert!(history.iter().any(|h| h.action == "approval_lapsed"));
+    // Approved again, then changed behind the store's back: regeneration still catches it.
+    assert_eq!(s.f.store.approve_all_messages(&s.inc.reference, true).unwrap().approved, 3);
+    s.f.store
+        .connection()
+        .execute("UPDATE contributions SET impact = 'changed by another machine' WHERE deleted_at IS NULL", [])
+        .unwrap();
     let report = s.f.store.generate_messages(&s.inc.reference).unwrap();
     assert_eq!(report.returned_to_draft, 3);
     assert!(s.f.store.messages(&s.inc.reference).unwrap().iter().all(|m| m.state == MessageState::Draft));
@@ -571,4 +581,87 @@ fn a_template_with_a_mistake_is_refused_with_its_line_and_column_and_the_saved_o
     let Error::Template(location) = &err else { panic!("{err:?}") };
     assert_eq!((location.line, location.column), (3, 13), "{location:?}");
     assert_eq!(f.store.template(&saved.id).unwrap().body, saved.body);
+}
+
+// ---- approvals stay true to what was approved
+
+#[test]
+fn removing_a_red_reader_lapses_the_approval_of_their_edited_message() {
+    let s = scenario();
+    s.f.store.generate_messages(&s.inc.reference).unwrap();
+    let tom = message_to(&s.f.store.messages(&s.inc.reference).unwrap(), "tom@corp.example").id.clone();
+    s.f.store
+        .edit_message(
+            &tom,
+            "Thanks, Tom",
+            "Thank you, Tom. The sender used the account of PURPLE-WALRUS. It is resolved.",
+        )
+        .unwrap();
+    assert_eq!(s.f.store.approve_message(&tom, true).unwrap().state, MessageState::Approved);
+
+    // Tom is no longer named on the RED section: the edited text now carries what he may not see.
+    let red = s.f.store.outcome(&s.inc.reference).unwrap().into_iter().find(|x| x.tlp == Tlp::Red).unwrap();
+    let jane = s.f.store.person_by_email("jane@corp.example").unwrap().unwrap();
+    s.f.store
+        .update_outcome_section(
+            &red.id,
+            &OutcomeSectionInput {
+                heading: red.heading.clone(),
+                body: red.body.clone(),
+                tlp: Some(Tlp::Red),
+                readers: vec![jane.id],
+            },
+        )
+        .unwrap();
+    assert_eq!(s.f.store.message(&tom).unwrap().state, MessageState::Draft, "approval lapsed at once");
+    assert!(s.f.store.approve_message(&tom, true).unwrap_err().to_string().contains("Named only"));
+    assert_eq!(s.f.store.closeout(&s.inc.reference).unwrap().loose_ends, 3);
+}
+
+#[test]
+fn raising_a_label_lapses_approvals_without_regenerating() {
+    let s = scenario();
+    s.f.store.generate_messages(&s.inc.reference).unwrap();
+    assert_eq!(s.f.store.approve_all_messages(&s.inc.reference, true).unwrap().approved, 3);
+    let clear = s.f.store.outcome(&s.inc.reference).unwrap().into_iter().find(|x| x.tlp == Tlp::Clear).unwrap();
+    s.f.store
+        .update_outcome_section(
+            &clear.id,
+            &OutcomeSectionInput {
+                heading: clear.heading,
+                body: clear.body,
+                tlp: Some(Tlp::AmberStrict),
+                readers: vec![],
+            },
+        )
+        .unwrap();
+    let states: Vec<_> =
+        s.f.store.messages(&s.inc.reference).unwrap().into_iter().map(|m| (m.person_email, m.state)).collect();
+    // Vera (outside) loses the section; Jane and Tom (inside) still see it, under a new label.
+    assert!(states.iter().all(|(_, state)| *state == MessageState::Draft), "{states:?}");
+}
+
+#[test]
+fn marking_someone_do_not_contact_skips_their_message_even_when_approved() {
+    let s = scenario();
+    s.f.store.generate_messages(&s.inc.reference).unwrap();
+    let jane_message = message_to(&s.f.store.messages(&s.inc.reference).unwrap(), "jane@corp.example").id.clone();
+    s.f.store.approve_message(&jane_message, true).unwrap();
+    let jane = s.f.store.person_by_email("jane@corp.example").unwrap().unwrap();
+    s.f.store
+        .update_person(
+            &jane.id,
+            &PersonInput {
+                name: jane.name.clone(),
+                email: jane.email.clone(),
+                organisation: jane.organisation.clone(),
+                audience: Some(jane.audience),
+                do_not_contact: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let m = s.f.store.message(&jane_message).unwrap();
+    assert_eq!(m.state, MessageState::Skipped);
+    assert!(m.skip_reason.contains("do not contact"));
 }

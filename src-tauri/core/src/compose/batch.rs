@@ -15,7 +15,7 @@ use crate::settings::Settings;
 use crate::store::Store;
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A contributor of the incident and their live contributions, oldest first.
 #[derive(Debug, Clone)]
@@ -50,6 +50,8 @@ pub(crate) struct IncidentBatch {
     pub contributors: Vec<Contributor>,
     /// Index into `contributors` by person id: ten thousand lookups must not scan ten thousand.
     by_person: HashMap<String, usize>,
+    /// The named readers of each section (same order as `sections`), for the TLP:RED rule.
+    readers: Vec<HashSet<String>>,
 }
 
 impl IncidentBatch {
@@ -60,7 +62,8 @@ impl IncidentBatch {
         let templates = store.templates()?;
         let contributors = load_contributors(store, &incident.id)?;
         let by_person = contributors.iter().enumerate().map(|(i, c)| (c.person_id.clone(), i)).collect();
-        Ok(IncidentBatch { incident, settings, sections, templates, contributors, by_person })
+        let readers = sections.iter().map(|s| s.readers.iter().map(|r| r.person_id.clone()).collect()).collect();
+        Ok(IncidentBatch { incident, settings, sections, templates, contributors, by_person, readers })
     }
 
     pub fn contributor(&self, person_id: &str) -> Option<&Contributor> {
@@ -73,13 +76,13 @@ impl IncidentBatch {
 
     /// The sections `who` may see and those kept from them.
     pub fn split_sections(&self, who: &Contributor) -> (Vec<&OutcomeSection>, Vec<WithheldSection>) {
-        let recipient = Recipient { person_id: &who.person_id, internal: self.is_internal(who) };
+        let internal = self.is_internal(who);
         let organisation_set = !self.settings.organisation.trim().is_empty();
         let mut visible = Vec::new();
         let mut withheld = Vec::new();
-        for section in &self.sections {
-            let readers: Vec<String> = section.readers.iter().map(|r| r.person_id.clone()).collect();
-            match tlp::visibility(section.tlp, &readers, recipient, organisation_set) {
+        for (section, readers) in self.sections.iter().zip(&self.readers) {
+            let recipient = Recipient { internal, named: readers.contains(&who.person_id) };
+            match tlp::visibility(section.tlp, recipient, organisation_set) {
                 Ok(()) => visible.push(section),
                 Err(reason) => withheld.push(WithheldSection {
                     section_id: section.id.clone(),

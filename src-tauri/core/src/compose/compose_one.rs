@@ -42,6 +42,16 @@ pub(crate) struct Composed {
     pub leaked_section: Option<String>,
     /// The visible sections' texts, for the tone check's "says how it ended".
     pub outcome_texts: Vec<String>,
+    /// Which sections this recipient may see, and under which labels: part of the fingerprint,
+    /// so an approval lapses when a reader is removed or a label raised, even for an edited text.
+    pub visibility: String,
+}
+
+impl Composed {
+    /// The fingerprint an approval records (see [`digest`]).
+    pub fn fingerprint(&self, to: &str) -> String {
+        digest(to, &self.subject, &self.markdown, &self.visibility)
+    }
 }
 
 /// A batch's templates, each parsed once on first use.
@@ -89,7 +99,18 @@ pub(crate) fn compose<'b>(
     let subject = edit.subject.clone().unwrap_or(rendered.subject);
     let markdown = edit.body.clone().unwrap_or(rendered.body);
     let leaked_section = leaked_section(&subject, &markdown, &batch.sections, &withheld, edit);
-    let warnings = warnings(batch, who, &visible, &withheld, &markdown);
+    let visibility = visible.iter().map(|s| format!("{}:{}", s.id, s.tlp.as_str())).collect::<Vec<_>>().join(";");
+    let mut warnings = warnings(batch, who, &visible, &withheld, &markdown);
+    if template.is_none() && (edit.subject.is_none() || edit.body.is_none()) {
+        warnings.push(ComposeWarning {
+            code: "no_template".into(),
+            message: format!(
+                "No template fits {} ({}); write the message with Edit or create a template for anyone.",
+                who.name,
+                who.audience.label()
+            ),
+        });
+    }
     Composed {
         subject,
         markdown,
@@ -100,6 +121,7 @@ pub(crate) fn compose<'b>(
         template_error,
         leaked_section,
         outcome_texts: visible.iter().map(|s| s.body.clone()).collect(),
+        visibility,
     }
 }
 
@@ -138,7 +160,7 @@ fn warnings(
         warn("no_sender", "Your name and address are not set yet: add them in Settings (Sender).".into());
     }
     // Squashing the text costs an allocation per word: only when some label is missing at all.
-    let missing: Vec<&&OutcomeSection> = visible.iter().filter(|s| !markdown.contains(s.tlp.label())).collect();
+    let missing: Vec<&&OutcomeSection> = visible.iter().filter(|s| !contains_label(markdown, s.tlp.label())).collect();
     let flat = if missing.is_empty() { String::new() } else { squash(markdown) };
     for s in missing {
         let label = s.tlp.label();
@@ -150,6 +172,12 @@ fn warnings(
         }
     }
     out
+}
+
+/// Does `text` carry `label` as a label of its own ("TLP:AMBER" does not count inside
+/// "TLP:AMBER+STRICT")?
+fn contains_label(text: &str, label: &str) -> bool {
+    text.match_indices(label).any(|(at, _)| !text[at + label.len()..].starts_with('+'))
 }
 
 /// Catches the analyst pasting a withheld section into their own edit of one message: the
@@ -197,10 +225,10 @@ fn contains_section(flat: &str, section: &str) -> bool {
     section.split("\n\n").map(squash).any(|p| p.len() >= 40 && flat.contains(&p))
 }
 
-/// A fingerprint of what would be sent: recipient, subject and body.
-pub(crate) fn digest(to: &str, subject: &str, markdown: &str) -> String {
+/// A fingerprint of what would be sent: recipient, subject, body, and what the recipient may see.
+pub(crate) fn digest(to: &str, subject: &str, markdown: &str, visibility: &str) -> String {
     let mut hash = Sha256::new();
-    for part in [to, subject, markdown] {
+    for part in [to, subject, markdown, visibility] {
         hash.update((part.len() as u64).to_le_bytes());
         hash.update(part.as_bytes());
     }
@@ -228,11 +256,19 @@ mod tests {
     }
 
     #[test]
+    fn a_label_counts_only_as_itself() {
+        assert!(contains_label("**TLP:AMBER** x", "TLP:AMBER"));
+        assert!(!contains_label("**TLP:AMBER+STRICT** x", "TLP:AMBER"));
+        assert!(contains_label("TLP:AMBER+STRICT and TLP:AMBER", "TLP:AMBER"));
+    }
+
+    #[test]
     fn digest_changes_with_any_part() {
-        let base = digest("a@x", "s", "b");
-        assert_ne!(base, digest("a@y", "s", "b"));
-        assert_ne!(base, digest("a@x", "s2", "b"));
-        assert_ne!(digest("ab", "c", ""), digest("a", "bc", ""));
-        assert_eq!(base, digest("a@x", "s", "b"));
+        let base = digest("a@x", "s", "b", "S1:amber");
+        assert_ne!(base, digest("a@y", "s", "b", "S1:amber"));
+        assert_ne!(base, digest("a@x", "s2", "b", "S1:amber"));
+        assert_ne!(base, digest("a@x", "s", "b", "S1:red"));
+        assert_ne!(digest("ab", "c", "", ""), digest("a", "bc", "", ""));
+        assert_eq!(base, digest("a@x", "s", "b", "S1:amber"));
     }
 }

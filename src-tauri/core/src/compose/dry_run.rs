@@ -99,7 +99,11 @@ impl Store {
                 })
                 .collect();
             for handle in handles {
-                let part = handle.join().expect("a rendering thread panicked")?;
+                let part = handle.join().map_err(|_| Error::Io {
+                    context: "Rendering stopped unexpectedly (a rendering thread failed); nothing more was written"
+                        .into(),
+                    source: std::io::Error::other("rendering thread panicked"),
+                })??;
                 report.written += part.written;
                 report.findings += part.findings;
                 report.messages_with_findings += part.messages_with_findings;

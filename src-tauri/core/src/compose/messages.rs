@@ -7,7 +7,7 @@
 //! message changes, the approval lapses and the message is a draft again.
 
 use super::batch::{IncidentBatch, WithheldSection};
-use super::compose_one::{compose, digest, ComposeWarning, Composed, Override, TemplateCache};
+use super::compose_one::{compose, ComposeWarning, Composed, Override, TemplateCache};
 use super::eml::message_id_for;
 use super::markdown::mail_body;
 use super::render::TemplateError;
@@ -219,17 +219,7 @@ impl Store {
         }
 
         // Compose outside the write transaction: it only reads.
-        let mut lapsed = Vec::new();
-        let mut cache = TemplateCache::default();
-        for row in existing.iter().filter(|r| r.summary.state == MessageState::Approved) {
-            if let Ok(composed) = compose_row(&batch, row, &mut cache) {
-                if row.approved_digest.as_deref()
-                    != Some(&digest(&row.summary.person_email, &composed.subject, &composed.markdown))
-                {
-                    lapsed.push(row.summary.id.clone());
-                }
-            }
-        }
+        let lapsed = stale_approvals(&batch, &existing);
 
         let existing_by_person: std::collections::HashMap<&str, &MessageRow> =
             existing.iter().map(|r| (r.summary.person_id.as_str(), r)).collect();
@@ -284,12 +274,11 @@ impl Store {
                 }
             }
             for id in &lapsed {
-                tx.execute(
+                report.returned_to_draft += tx.execute(
                     "UPDATE messages SET state = 'draft', approved_at = NULL, approved_digest = NULL, updated_at = ?2
                      WHERE id = ?1 AND state = 'approved'",
                     params![id, now],
-                )?;
-                report.returned_to_draft += 1;
+                )? as u32;
             }
             for row in &existing {
                 let s = &row.summary;
@@ -413,7 +402,14 @@ impl Store {
             }
         }
         let id = s.id.clone();
+        if batch.contributor(&s.person_id).is_some_and(|who| who.do_not_contact) {
+            return Err(Error::invalid(
+                "state",
+                format!("{} is marked “do not contact”; no message can be approved for them.", s.person_name),
+            ));
+        }
         let composed = compose_row(batch, &row, cache)?;
+        let fingerprint = composed.fingerprint(&s.person_email);
         let preview = preview(batch, row, composed, rules);
         if let Some(error) = preview.template_error {
             return Err(Error::Template(error));
@@ -423,6 +419,16 @@ impl Store {
                 "body",
                 format!(
                     "This message contains the section “{heading}”, which {} may not see. Remove it from the text.",
+                    preview.message.person_name
+                ),
+            ));
+        }
+        if preview.subject.trim().is_empty() || preview.markdown.trim().is_empty() {
+            return Err(Error::invalid(
+                "body",
+                format!(
+                    "The message to {} is empty: no template fits them. Write it with Edit, or create a template \
+                     for anyone.",
                     preview.message.person_name
                 ),
             ));
@@ -441,7 +447,7 @@ impl Store {
                 abbreviate(&preview.findings.iter().map(|f| f.excerpt.as_str()).collect::<Vec<_>>(), 3)
             )));
         }
-        let digest = digest(&preview.message.person_email, &preview.subject, &preview.markdown);
+        let digest = fingerprint;
         let acknowledged: Vec<_> =
             preview.findings.iter().map(|f| json!({ "category": f.category, "excerpt": f.excerpt })).collect();
         self.write(|tx| {
@@ -534,6 +540,78 @@ impl Store {
     }
 }
 
+/// Approved messages whose fingerprint no longer matches (text, recipient or what they may see
+/// changed) or whose edited text now carries a section they may not see.
+fn stale_approvals(batch: &IncidentBatch, rows: &[MessageRow]) -> Vec<String> {
+    let mut cache = TemplateCache::default();
+    rows.iter()
+        .filter(|r| r.summary.state == MessageState::Approved)
+        .filter(|row| match compose_row(batch, row, &mut cache) {
+            Ok(composed) => {
+                composed.leaked_section.is_some()
+                    || composed.template_error.is_some()
+                    || row.approved_digest.as_deref() != Some(&composed.fingerprint(&row.summary.person_email))
+            }
+            // No longer a contributor: generate removes it; elsewhere it must not stay approved.
+            Err(_) => true,
+        })
+        .map(|row| row.summary.id.clone())
+        .collect()
+}
+
+impl Store {
+    /// Returns to draft every approved message of these incidents whose content or visibility
+    /// changed since it was approved. Called after any change that can alter a message: the
+    /// outcome, settings, a person, a merge. Approval means "exactly this, to exactly them".
+    pub(crate) fn lapse_stale_approvals(&self, incident_ids: &[String]) -> Result<u32> {
+        let mut lapsed = 0;
+        for incident_id in incident_ids {
+            let rows = self.message_rows(incident_id)?;
+            if !rows.iter().any(|r| r.summary.state == MessageState::Approved) {
+                continue;
+            }
+            let batch = IncidentBatch::load(self, incident_id)?;
+            let stale = stale_approvals(&batch, &rows);
+            if stale.is_empty() {
+                continue;
+            }
+            self.write(|tx| {
+                let now = self.now();
+                for id in &stale {
+                    lapsed += tx.execute(
+                        "UPDATE messages SET state = 'draft', approved_at = NULL, approved_digest = NULL, updated_at = ?2
+                         WHERE id = ?1 AND state = 'approved'",
+                        params![id, now],
+                    )? as u32;
+                    audit::record(tx, self, "message", id, "approval_lapsed", json!({}))?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(lapsed)
+    }
+
+    /// After a change that can alter messages: lapse stale approvals on `incident`, or on every
+    /// incident with approvals when the change is not tied to one (settings, templates, merges).
+    pub(crate) fn recheck_approvals(&self, incident: Option<&str>) -> Result<()> {
+        let ids = match incident {
+            Some(id) => vec![id.to_string()],
+            None => self.incidents_with_approvals(None)?,
+        };
+        self.lapse_stale_approvals(&ids).map(|_| ())
+    }
+
+    /// Incidents with an approved message, to `person` when given.
+    pub(crate) fn incidents_with_approvals(&self, person: Option<&str>) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT incident_id FROM messages
+             WHERE state = 'approved' AND deleted_at IS NULL AND (?1 IS NULL OR person_id = ?1)",
+        )?;
+        let ids = stmt.query_map([person], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(ids)
+    }
+}
+
 /// The preview of a composed message (also what approval checks).
 pub(crate) fn preview(batch: &IncidentBatch, row: MessageRow, composed: Composed, rules: &ToneRules) -> MessagePreview {
     let who = batch.contributor(&row.summary.person_id);
@@ -545,8 +623,7 @@ pub(crate) fn preview(batch: &IncidentBatch, row: MessageRow, composed: Composed
     };
     let body = mail_body(&composed.markdown, &composed.subject);
     let approval_stale = row.summary.state == MessageState::Approved
-        && row.approved_digest.as_deref()
-            != Some(&digest(&row.summary.person_email, &composed.subject, &composed.markdown));
+        && row.approved_digest.as_deref() != Some(&composed.fingerprint(&row.summary.person_email));
     let mut summary = row.summary;
     if composed.template_id.is_some() && summary.template_id != composed.template_id {
         summary.template_id = composed.template_id.clone();

@@ -121,6 +121,7 @@ impl Store {
             set_readers(tx, &id, &clean.readers)?;
             audit::record(tx, self, "incident", &incident.id, "outcome_add", json!({ "section": id, "tlp": clean.tlp }))
         })?;
+        self.recheck_approvals(Some(&incident.id))?;
         self.outcome_section(&id)
     }
 
@@ -142,6 +143,7 @@ impl Store {
                 json!({ "section": id, "tlp": { "from": before.tlp, "to": clean.tlp } }),
             )
         })?;
+        self.recheck_approvals(Some(&before.incident_id))?;
         self.outcome_section(id)
     }
 
@@ -167,6 +169,7 @@ impl Store {
                 json!({ "section": id, "to": position }),
             )
         })?;
+        self.recheck_approvals(Some(&section.incident_id))?;
         self.outcome(&section.incident_id)
     }
 
@@ -176,7 +179,8 @@ impl Store {
             let now = self.now();
             tx.execute("UPDATE outcome_sections SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1", params![id, now])?;
             audit::record(tx, self, "incident", &section.incident_id, "outcome_delete", json!({ "section": id }))
-        })
+        })?;
+        self.recheck_approvals(Some(&section.incident_id))
     }
 
     pub fn restore_outcome_section(&self, id: &str) -> Result<OutcomeSection> {
@@ -192,6 +196,7 @@ impl Store {
             )?;
             audit::record(tx, self, "incident", &incident_id, "outcome_restore", json!({ "section": id }))
         })?;
+        self.recheck_approvals(Some(&incident_id))?;
         self.outcome_section(id)
     }
 

@@ -165,6 +165,7 @@ impl Store {
             )?;
             audit::record(tx, self, "template", &before.id, "edit", json!({ "name": t.name }))
         })?;
+        self.recheck_approvals(None)?;
         self.template(&before.id)
     }
 
@@ -192,6 +193,7 @@ impl Store {
             write_builtin(tx, &template.id, builtin, &self.now())?;
             audit::record(tx, self, "template", &template.id, "reset", json!({ "builtin": builtin.key }))
         })?;
+        self.recheck_approvals(None)?;
         self.template(&template.id)
     }
 
@@ -208,7 +210,8 @@ impl Store {
                 params![template.id, now],
             )?;
             audit::record(tx, self, "template", &template.id, "delete", json!({ "name": template.name }))
-        })
+        })?;
+        self.recheck_approvals(None)
     }
 
     pub fn restore_template(&self, id: &str) -> Result<Template> {

@@ -9,12 +9,13 @@ use crate::model::Tlp;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-/// The facts about a recipient the rule needs.
+/// The facts about a recipient the rule needs, for one section.
 #[derive(Debug, Clone, Copy)]
-pub struct Recipient<'a> {
-    pub person_id: &'a str,
+pub struct Recipient {
     /// A member of the own organisation (Settings).
     pub internal: bool,
+    /// Named on this section as one of its readers (meaningful for TLP:RED).
+    pub named: bool,
 }
 
 /// Why a section is kept from a recipient.
@@ -46,19 +47,14 @@ impl Withheld {
     }
 }
 
-/// May `recipient` see a section labelled `tlp` whose named readers (for RED) are `readers`?
-pub fn visibility(
-    tlp: Tlp,
-    readers: &[String],
-    recipient: Recipient<'_>,
-    organisation_set: bool,
-) -> Result<(), Withheld> {
+/// May `recipient` see a section labelled `tlp`?
+pub fn visibility(tlp: Tlp, recipient: Recipient, organisation_set: bool) -> Result<(), Withheld> {
     match tlp {
         Tlp::Clear | Tlp::Green | Tlp::Amber => Ok(()),
         Tlp::AmberStrict if recipient.internal => Ok(()),
         Tlp::AmberStrict if !organisation_set => Err(Withheld::NoOrganisationSet),
         Tlp::AmberStrict => Err(Withheld::OutsideOrganisation),
-        Tlp::Red if readers.iter().any(|r| r == recipient.person_id) => Ok(()),
+        Tlp::Red if recipient.named => Ok(()),
         Tlp::Red => Err(Withheld::NotNamed),
     }
 }
@@ -67,28 +63,27 @@ pub fn visibility(
 mod tests {
     use super::*;
 
-    fn who(internal: bool) -> Recipient<'static> {
-        Recipient { person_id: "P1", internal }
+    fn who(internal: bool, named: bool) -> Recipient {
+        Recipient { internal, named }
     }
 
     #[test]
     fn open_labels_reach_everyone() {
         for tlp in [Tlp::Clear, Tlp::Green, Tlp::Amber] {
-            assert_eq!(visibility(tlp, &[], who(false), true), Ok(()));
+            assert_eq!(visibility(tlp, who(false, false), true), Ok(()));
         }
     }
 
     #[test]
     fn amber_strict_stays_inside() {
-        assert_eq!(visibility(Tlp::AmberStrict, &[], who(true), true), Ok(()));
-        assert_eq!(visibility(Tlp::AmberStrict, &[], who(false), true), Err(Withheld::OutsideOrganisation));
-        assert_eq!(visibility(Tlp::AmberStrict, &[], who(false), false), Err(Withheld::NoOrganisationSet));
+        assert_eq!(visibility(Tlp::AmberStrict, who(true, false), true), Ok(()));
+        assert_eq!(visibility(Tlp::AmberStrict, who(false, true), true), Err(Withheld::OutsideOrganisation));
+        assert_eq!(visibility(Tlp::AmberStrict, who(false, false), false), Err(Withheld::NoOrganisationSet));
     }
 
     #[test]
     fn red_only_for_named_readers_even_inside() {
-        assert_eq!(visibility(Tlp::Red, &["P1".into()], who(false), true), Ok(()));
-        assert_eq!(visibility(Tlp::Red, &["P2".into()], who(true), true), Err(Withheld::NotNamed));
-        assert_eq!(visibility(Tlp::Red, &[], who(true), true), Err(Withheld::NotNamed));
+        assert_eq!(visibility(Tlp::Red, who(false, true), true), Ok(()));
+        assert_eq!(visibility(Tlp::Red, who(true, false), true), Err(Withheld::NotNamed));
     }
 }
