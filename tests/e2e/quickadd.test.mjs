@@ -11,7 +11,7 @@ const INPUT = '[data-testid="quick-add-input"]';
 
 test('quick-add: a known name credits her; a pasted two-line block adds two contributions', { timeout: 180000 }, async () => {
   const ws = workspace('quickadd');
-  cli(ws, 'person', 'add', '--name', 'Maria López', '--email', 'maria@corp.example', '--organisation', 'Corp', '--audience', 'end_user');
+  cli(ws, 'person', 'add', '--name', 'María López', '--email', 'maria@corp.example', '--organisation', 'Corp', '--audience', 'end_user');
   cli(ws, 'person', 'add', '--name', 'Kevin Nguyen', '--email', 'kevin@corp.example', '--organisation', 'Corp', '--audience', 'it_operations');
   const incident = JSON.parse(cli(ws, '--json', 'incident', 'add', '--title', 'Malware samples', '--kind', 'phishing_report', '--tlp', 'amber'));
   const stored = () => JSON.parse(cli(ws, '--json', 'incident', 'show', incident.reference)).contributions;
