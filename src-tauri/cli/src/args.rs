@@ -66,11 +66,15 @@ pub enum IncidentCommand {
         status: Vec<Status>,
         #[arg(long, value_parser = choice!(IncidentKind))]
         kind: Vec<IncidentKind>,
-        /// Text to find in reference, title or summary.
+        /// Words to find in reference, title or summary (every word, in any order).
         #[arg(long, default_value = "")]
         text: String,
+        /// How many incidents to show (default 200).
         #[arg(long)]
         limit: Option<u32>,
+        /// How many matching incidents to skip first (for the next page).
+        #[arg(long)]
+        offset: Option<u32>,
     },
     /// Create an incident.
     Add {
@@ -219,8 +223,9 @@ impl From<GenerateArgs> for GenerateSpec {
 
 pub fn run_incident(store: &Store, out: &Printer, command: IncidentCommand) -> Result<()> {
     match command {
-        IncidentCommand::List { status, kind, text, limit } => {
-            out.incidents(&store.list_incidents(&IncidentFilter { statuses: status, kinds: kind, text, limit })?)
+        IncidentCommand::List { status, kind, text, limit, offset } => {
+            let filter = IncidentFilter { statuses: status, kinds: kind, text, limit, offset };
+            out.incidents(&store.list_incidents(&filter)?, offset.unwrap_or(0))
         }
         IncidentCommand::Add { title, reference, kind, severity, tlp, opened_on, summary } => {
             out.incident(&store.create_incident(&IncidentInput {

@@ -25,7 +25,8 @@ impl Printer {
         self.either(json, || println!("{text}"))
     }
 
-    pub fn incidents(&self, page: &IncidentPage) -> Result<()> {
+    /// One page of incidents; `offset` is how many came before it.
+    pub fn incidents(&self, page: &IncidentPage, offset: u32) -> Result<()> {
         self.either(page, || {
             for i in &page.incidents {
                 println!(
@@ -38,7 +39,14 @@ impl Printer {
                     i.title
                 );
             }
-            println!("({} of {} incidents)", page.incidents.len(), page.total);
+            let shown = page.incidents.len() as u32;
+            if page.total == 0 {
+                println!("(no incidents)");
+            } else if shown == 0 {
+                println!("(no incidents after {offset} of {})", page.total);
+            } else {
+                println!("(incidents {}–{} of {})", offset + 1, offset + shown, page.total);
+            }
         })
     }
 

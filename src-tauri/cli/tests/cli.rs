@@ -75,7 +75,7 @@ fn add_list_show_through_the_cli() {
     assert_eq!(whats, ["proxy logs", "patched the VPN"]);
     let text = cli.ok(&["incident", "list"]);
     assert!(
-        text.contains("INC-2026-0001") && text.contains("2 people") && text.contains("(1 of 1 incidents)"),
+        text.contains("INC-2026-0001") && text.contains("2 people") && text.contains("(incidents 1–1 of 1)"),
         "{text}"
     );
     let people = cli.json(&["person", "list", "tom"]);
@@ -350,4 +350,33 @@ fn quick_add_by_name_and_person_show_of_a_merged_email() {
     let shown = cli.json(&["person", "show", "MLopez@corp.com"]);
     assert_eq!(shown["person"]["id"], keep.id.as_str());
     assert_eq!(shown["person"]["email"], "maria@corp.com");
+}
+
+#[test]
+fn incident_list_pages_with_offset_and_limit_and_shows_the_range() {
+    let cli = Cli::new();
+    cli.ok(&["generate", "--incidents", "7", "--people", "5", "--contributions", "3", "--crowded", "2"]);
+    let all = cli.json(&["incident", "list"]);
+    assert_eq!(all["total"], 7);
+    let ids = |v: &Value| -> Vec<String> {
+        v["incidents"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()).collect()
+    };
+    let every = ids(&all);
+    let first = cli.json(&["incident", "list", "--limit", "3"]);
+    let second = cli.json(&["incident", "list", "--limit", "3", "--offset", "3"]);
+    let last = cli.json(&["incident", "list", "--limit", "3", "--offset", "6"]);
+    assert_eq!(
+        (first["total"].clone(), second["total"].clone(), last["total"].clone()),
+        (7.into(), 7.into(), 7.into())
+    );
+    let paged: Vec<String> = [ids(&first), ids(&second), ids(&last)].concat();
+    assert_eq!(paged, every);
+
+    let text = cli.ok(&["incident", "list", "--limit", "3", "--offset", "3"]);
+    assert!(text.contains("(incidents 4–6 of 7)"), "{text}");
+    assert_eq!(text.lines().count(), 4, "{text}");
+    let text = cli.ok(&["incident", "list", "--offset", "6"]);
+    assert!(text.contains("(incidents 7–7 of 7)"), "{text}");
+    let text = cli.ok(&["incident", "list", "--offset", "9"]);
+    assert!(text.contains("(no incidents after 9 of 7)"), "{text}");
 }

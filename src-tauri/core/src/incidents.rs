@@ -236,7 +236,8 @@ impl Store {
         Ok(IncidentDetail { incident, contributions })
     }
 
-    /// Live incidents matching `filter`, newest first.
+    /// Live incidents matching `filter`, newest first, one page (`offset`, `limit`) at a time;
+    /// `total` counts every match.
     pub fn list_incidents(&self, filter: &IncidentFilter) -> Result<IncidentPage> {
         let mut conditions = vec!["i.deleted_at IS NULL".to_string()];
         let mut values: Vec<String> = Vec::new();
@@ -249,12 +250,12 @@ impl Store {
         };
         in_list("i.status", filter.statuses.iter().map(|s| s.as_str()).collect(), &mut values);
         in_list("i.kind", filter.kinds.iter().map(|k| k.as_str()).collect(), &mut values);
-        let text = filter.text.trim();
-        if !text.is_empty() {
+        // Every word must appear in the reference, title or summary; words in any order.
+        for word in filter.text.split_whitespace() {
             conditions.push(
                 "(i.reference LIKE ? ESCAPE '\\' OR i.title LIKE ? ESCAPE '\\' OR i.summary LIKE ? ESCAPE '\\')".into(),
             );
-            let pattern = like_pattern(text);
+            let pattern = like_pattern(word);
             values.extend([pattern.clone(), pattern.clone(), pattern]);
         }
         let where_clause = conditions.join(" AND ");
@@ -264,8 +265,10 @@ impl Store {
             |r| r.get(0),
         )?;
         let limit = filter.limit.unwrap_or(DEFAULT_LIST_LIMIT);
-        let order = "ORDER BY i.opened_on DESC, i.created_at DESC";
-        let page = format!("SELECT * FROM incidents i WHERE {where_clause} {order} LIMIT {limit}");
+        let offset = filter.offset.unwrap_or(0);
+        // The id breaks ties so that pages neither repeat nor skip incidents.
+        let order = "ORDER BY i.opened_on DESC, i.created_at DESC, i.id DESC";
+        let page = format!("SELECT * FROM incidents i WHERE {where_clause} {order} LIMIT {limit} OFFSET {offset}");
         let mut stmt = self.conn.prepare(&format!("{} {order}", select_incidents(&page)))?;
         let incidents = stmt
             .query_map(rusqlite::params_from_iter(values.iter()), incident_from_row)?

@@ -188,9 +188,11 @@ pub struct IncidentInput {
 pub struct IncidentFilter {
     pub statuses: Vec<Status>,
     pub kinds: Vec<IncidentKind>,
-    /// Matches reference, title and summary, ignoring case.
+    /// Every word must match reference, title or summary, in any order, ignoring case.
     pub text: String,
     pub limit: Option<u32>,
+    /// How many matching incidents to skip (for the next page); none: 0.
+    pub offset: Option<u32>,
 }
 
 /// A contributor.

@@ -595,3 +595,81 @@ fn a_merged_away_email_still_finds_the_kept_person() {
     assert_eq!(f.store.person_by_email("jdoe@corp.com").unwrap().unwrap().id, third.id);
     assert!(f.store.person_by_email("nobody@corp.com").unwrap().is_none());
 }
+
+// ---- big incident lists: paging and word search (issue 6 "Big data")
+
+#[test]
+fn incident_pages_neither_repeat_nor_skip_and_the_total_counts_every_match() {
+    let f = fixture();
+    for n in 0..23 {
+        incident(&f.store, &format!("{} incident {n}", if n % 2 == 0 { "Even" } else { "Odd" }));
+    }
+    // Same day and same creation time for all: only the id tells them apart.
+    f.store
+        .connection()
+        .execute("UPDATE incidents SET opened_on = '2026-01-02', created_at = '2026-01-02T00:00:00Z'", [])
+        .unwrap();
+    let page = |offset: Option<u32>, limit: u32| {
+        f.store.list_incidents(&IncidentFilter { offset, limit: Some(limit), ..Default::default() }).unwrap()
+    };
+    let all = page(None, 100);
+    assert_eq!((all.total, all.incidents.len()), (23, 23));
+    let ids: Vec<String> = all.incidents.iter().map(|i| i.id.clone()).collect();
+    let mut by_id = ids.clone();
+    by_id.sort_by(|a, b| b.cmp(a));
+    assert_eq!(ids, by_id, "ties are broken by id, newest-first order stays stable");
+    let mut paged = Vec::new();
+    for offset in (0..23).step_by(5) {
+        let p = page(Some(offset), 5);
+        assert_eq!(p.total, 23);
+        assert_eq!(p.incidents.len(), if offset == 20 { 3 } else { 5 });
+        paged.extend(p.incidents.into_iter().map(|i| i.id));
+    }
+    assert_eq!(paged, ids);
+    assert!(page(Some(23), 5).incidents.is_empty());
+    assert_eq!(page(Some(23), 5).total, 23);
+    // The offset applies after the filters; the total is of the filtered list.
+    let filtered = f
+        .store
+        .list_incidents(&IncidentFilter {
+            text: "incident even".into(),
+            offset: Some(10),
+            limit: Some(2),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!((filtered.total, filtered.incidents.len()), (12, 2));
+    assert!(filtered.incidents.iter().all(|i| i.title.starts_with("Even")));
+}
+
+#[test]
+fn incident_search_matches_every_word_in_any_order() {
+    let f = fixture();
+    let phishing = incident(&f.store, "Phishing via fake VPN portal");
+    let _vpn = incident(&f.store, "VPN outage");
+    let summary = f
+        .store
+        .create_incident(&IncidentInput {
+            title: "Credential theft".into(),
+            summary: "Lure mail sent to the whole VPN user base (phishing)".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let find = |text: &str| {
+        let page = f.store.list_incidents(&IncidentFilter { text: text.into(), ..Default::default() }).unwrap();
+        let mut ids: Vec<String> = page.incidents.into_iter().map(|i| i.id).collect();
+        ids.sort();
+        (page.total, ids)
+    };
+    let mut both = vec![phishing.id.clone(), summary.id.clone()];
+    both.sort();
+    assert_eq!(find("vpn phishing"), (2, both.clone()));
+    assert_eq!(find("  PHISHING   Vpn "), (2, both));
+    assert_eq!(find("portal vpn fake"), (1, vec![phishing.id.clone()]));
+    // A word matching nothing empties the list; the reference counts as a field.
+    assert_eq!(find("vpn ransomware").0, 0);
+    assert_eq!(find(&format!("{} portal", phishing.reference.to_lowercase())), (1, vec![phishing.id.clone()]));
+    // Wildcards stay literal in every word.
+    assert_eq!(find("vpn %").0, 0);
+    assert_eq!(find("vpn _").0, 0);
+}
