@@ -336,18 +336,22 @@ export type IncidentFilter = IncidentFilter_Serialize | IncidentFilter_Deseriali
 export type IncidentFilter_Deserialize = {
 	statuses: Status[],
 	kinds: IncidentKind[],
-	/**  Matches reference, title and summary, ignoring case. */
+	/**  Every word must match reference, title or summary, in any order, ignoring case. */
 	text: string,
 	limit?: number | null,
+	/**  How many matching incidents to skip (for the next page); none: 0. */
+	offset?: number | null,
 };
 
 /**  Filters for the incident list; every field is optional. */
 export type IncidentFilter_Serialize = {
 	statuses: Status[],
 	kinds: IncidentKind[],
-	/**  Matches reference, title and summary, ignoring case. */
+	/**  Every word must match reference, title or summary, in any order, ignoring case. */
 	text: string,
 	limit: number | null,
+	/**  How many matching incidents to skip (for the next page); none: 0. */
+	offset: number | null,
 };
 
 /**  Fields a person fills in to create or edit an incident. */
