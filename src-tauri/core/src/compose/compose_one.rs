@@ -195,8 +195,23 @@ fn leaked_section(
     let flat = squash(&format!("{subject}\n{markdown}"));
     withheld.iter().find_map(|w| {
         let section = sections.iter().find(|s| s.id == w.section_id)?;
-        contains_section(&flat, &section.body).then(|| heading_or_start(section))
+        carries_text_of(&flat, &section.body).then(|| heading_or_start(section))
     })
+}
+
+/// Words in a row that count as copied: enough that an analyst's own sentence will not match a
+/// section by chance, few enough that a copied sentence is caught.
+const COPIED_RUN_WORDS: usize = 8;
+
+/// Does `flat` (squashed) carry the section's text, whole, a sizeable paragraph, or any run of
+/// [`COPIED_RUN_WORDS`] of its words?
+fn carries_text_of(flat: &str, section: &str) -> bool {
+    if contains_section(flat, section) {
+        return true;
+    }
+    let squashed = squash(section);
+    let words: Vec<&str> = squashed.split(' ').filter(|w| !w.is_empty()).collect();
+    words.windows(COPIED_RUN_WORDS).any(|run| flat.contains(&run.join(" ")))
 }
 
 fn heading_or_start(s: &OutcomeSection) -> String {
@@ -253,6 +268,15 @@ mod tests {
         let section = "Short intro.\n\nThe attacker reached the payroll database through the old VPN appliance.";
         let edited = "FYI: the attacker reached the payroll database through the old VPN appliance";
         assert!(contains_section(&squash(edited), section));
+    }
+
+    #[test]
+    fn eight_words_in_a_row_of_a_withheld_section_count_as_copied() {
+        let section = "Short intro. The attacker used the old VPN account of the payroll clerk to get in.";
+        let copied = squash("FYI, the attacker used the old VPN account of the payroll clerk. Thanks!");
+        assert!(carries_text_of(&copied, section));
+        let own = squash("Thank you! We closed the old VPN account and the matter is resolved.");
+        assert!(!carries_text_of(&own, section));
     }
 
     #[test]
