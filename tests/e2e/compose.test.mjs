@@ -7,30 +7,11 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { waitFor } from './webdriver.mjs';
-import { ENTER, cli, withApp, workspace } from './harness.mjs';
+import { ENTER, cli, setUpIncident, withApp, workspace } from './harness.mjs';
 
 /** Text for a textarea: WebDriver types a line break as the Enter key. */
 const lines = (...parts) => parts.join(ENTER);
 
-function setUpIncident(ws) {
-  cli(ws, 'settings', 'set', 'sender.name', 'Sam Analyst');
-  cli(ws, 'settings', 'set', 'sender.email', 'sam@corp.example');
-  cli(ws, 'settings', 'set', 'organisation', 'Corp');
-  cli(ws, 'person', 'add', '--name', 'Jane Doe', '--email', 'jane@corp.example', '--organisation', 'Corp', '--audience', 'end_user');
-  cli(ws, 'person', 'add', '--name', 'Tom Ortega', '--email', 'tom@corp.example', '--organisation', 'Corp', '--audience', 'it_operations');
-  cli(ws, 'person', 'add', '--name', 'Vera Vendor', '--email', 'vera@vendor.example', '--organisation', 'Vendor Ltd', '--audience', 'third_party');
-  const incident = JSON.parse(cli(ws, '--json', 'incident', 'add', '--title', 'Fake invoice mail', '--kind', 'phishing_report', '--tlp', 'amber'));
-  const give = (email, what, impact) =>
-    cli(ws, 'contribution', 'add', '--incident', incident.reference, '--person', email, '--what', what, '--impact', impact);
-  give('jane@corp.example', 'reported the fake invoice', 'we found and removed 14 more copies');
-  give('tom@corp.example', 'pulled the mail gateway logs', 'showed that nobody else opened it');
-  give('vera@vendor.example', 'sent the firewall exports', 'confirmed no data left the network');
-  cli(ws, 'outcome', 'add', '--incident', incident.reference, '--tlp', 'clear', '--heading', 'What happened',
-    'A fake invoice reached 15 people. We removed every copy and blocked the sender.');
-  cli(ws, 'outcome', 'add', '--incident', incident.reference, '--tlp', 'amber+strict', '--heading', 'Inside only',
-    'The payroll team was the target.');
-  return incident;
-}
 
 test('compose for three contributors: withheld note, a tone finding fixed, approve, dry run', { timeout: 240000 }, async () => {
   const ws = workspace('compose');
