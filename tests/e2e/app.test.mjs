@@ -112,7 +112,8 @@ test('a second launch focuses the first window instead of opening another', { ti
     const windows = execFileSync('xdotool', ['search', '--onlyvisible', '--name', '^Afterword$'], { encoding: 'utf8' })
       .trim().split('\n').filter(Boolean);
     assert.equal(windows.length, 1, `one Afterword window, got ${windows.length}`);
-    assert.equal((await d.windowHandles()).length, 1);
+    // Not WebDriver's window list: WebKitWebDriver's answer can stall right after the first
+    // window is raised by the hand-over; the X server's count above says the same thing.
     // The first instance still answers.
     await d.click('[data-testid="load-example"]');
     await d.waitForText('[data-testid="incident-heading"]', 'INC-EXAMPLE-0042');
