@@ -50,6 +50,18 @@ pub enum Error {
     #[error("{0}")]
     Template(#[from] crate::compose::render::TemplateError),
 
+    /// The OS secret store is missing, locked or refused the request.
+    #[error("{0}")]
+    SecretStore(String),
+
+    /// The mail server could not be reached or refused: what failed, in plain words.
+    #[error("{0}")]
+    Smtp(String),
+
+    /// Another Afterword process is sending this database's outbox right now.
+    #[error("{0}")]
+    Busy(String),
+
     /// Any other database failure.
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
@@ -68,6 +80,9 @@ impl Error {
             Error::Damaged { .. } => "damaged_database",
             Error::Io { .. } => "io",
             Error::Template(_) => "template",
+            Error::SecretStore(_) => "secret_store",
+            Error::Smtp(_) => "smtp",
+            Error::Busy(_) => "busy",
             Error::Database(_) => "database",
         }
     }

@@ -6,6 +6,7 @@
 //! - [`incidents`], [`people`], [`contributions`] are the operations; [`quick_add`] parses the
 //!   quick-add line; [`audit`] records who changed what; [`example`] loads the first-run example;
 //!   [`generate`] makes benchmark datasets.
+//! - [`outbox`] delivers approved messages: server settings, the queue, the sending loop.
 //! - [`preferences`] holds the app preferences and guards their file against silent loss.
 //! - [`Error`] is the crate's one error type; [`Error::code`] is what front ends branch on.
 
@@ -17,6 +18,7 @@ pub mod example;
 pub mod generate;
 pub mod incidents;
 pub mod model;
+pub mod outbox;
 pub mod people;
 pub mod preferences;
 pub mod quick_add;

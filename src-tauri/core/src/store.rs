@@ -16,8 +16,11 @@ pub const DATABASE_FILE: &str = "afterword.db";
 pub const DATA_DIR_ENV: &str = "AFTERWORD_DATA_DIR";
 
 /// Numbered migrations, oldest first. Never edit one that has shipped: add the next.
-const MIGRATIONS: &[&str] =
-    &[include_str!("../migrations/0001_initial.sql"), include_str!("../migrations/0002_compose.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_initial.sql"),
+    include_str!("../migrations/0002_compose.sql"),
+    include_str!("../migrations/0003_outbox.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -378,11 +378,13 @@ fn closing_with_loose_ends_asks_first_and_lists_them() {
     s.f.store.skip_message(&message_to(&messages, "vera@vendor.example").id, "Thanked by phone").unwrap();
     s.f.store.approve_message(&message_to(&messages, "jane@corp.example").id, true).unwrap();
 
+    // Approved is not thanked yet: only a sent message (or a reasoned skip) counts.
     let closeout = s.f.store.closeout(&s.inc.reference).unwrap();
-    assert_eq!((closeout.done, closeout.loose_ends), (2, 1));
+    assert_eq!((closeout.done, closeout.loose_ends), (1, 2));
     let err = s.f.store.set_incident_status(&s.inc.id, Status::Closed, false).unwrap_err();
     assert_eq!(err.code(), "needs_confirmation");
     assert!(err.to_string().contains("Tom Ortega (draft)"), "{err}");
+    assert!(err.to_string().contains("Jane Doe (approved)"), "{err}");
     assert_eq!(s.f.store.incident(&s.inc.id).unwrap().status, Status::Open);
     assert_eq!(s.f.store.set_incident_status(&s.inc.id, Status::Closed, true).unwrap().status, Status::Closed);
 }

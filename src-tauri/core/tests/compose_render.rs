@@ -37,6 +37,7 @@ fn envelope(subject: &str) -> Envelope {
         to_name: "Priya Raman".into(),
         to_email: "priya.raman@corp.example".into(),
         reply_to: None,
+        cc: None,
         subject: subject.into(),
         message_id: "01JD3K5V7ZQ8X9Y2W4T6R8P0M1@corp.example".into(),
         date: chrono::Utc.with_ymd_and_hms(2026, 11, 25, 9, 30, 15).unwrap(),

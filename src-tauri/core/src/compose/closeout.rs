@@ -17,7 +17,7 @@ pub struct CloseoutItem {
     pub message_id: Option<String>,
     pub state: Option<MessageState>,
     pub skip_reason: String,
-    /// Thanked (approved or further along) or skipped with a reason.
+    /// Thanked (the message was sent) or skipped with a reason.
     pub done: bool,
 }
 
@@ -51,20 +51,10 @@ impl Closeout {
     }
 }
 
-/// Counts as thanked: approved, or handed to the outbox and not failed or cancelled.
+/// Counts as thanked only once sent (or skipped with a reason): an approved or queued message
+/// may still fail.
 fn is_done(state: Option<MessageState>) -> bool {
-    matches!(
-        state,
-        Some(
-            MessageState::Approved
-                | MessageState::Queued
-                | MessageState::Sending
-                | MessageState::Sent
-                | MessageState::Deferred
-                | MessageState::Uncertain
-                | MessageState::Skipped
-        )
-    )
+    matches!(state, Some(MessageState::Sent | MessageState::Skipped))
 }
 
 impl Store {

@@ -125,30 +125,53 @@ fn render_one<'b>(
 ) -> Rendered {
     let email = row.summary.person_email.clone();
     let problem = |message: String| RenderProblem { person_email: email.clone(), message };
-    let composed = compose_row(batch, row, cache).map_err(|e| problem(e.to_string()))?;
-    // Re-use the preview so the dry run is exactly what the analyst saw.
+    let (envelope, body, findings) = final_message(batch, rules, row, date, &Extras::default(), cache).map_err(problem)?;
+    let bytes = build_eml(&envelope, &body).map_err(|e| problem(e.to_string()))?;
+    Ok((file_name(number, &email), bytes, findings))
+}
+
+/// Headers the outbox adds from the server settings.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Extras {
+    pub reply_to: Option<String>,
+    pub cc: Option<String>,
+}
+
+/// The message exactly as it leaves: the envelope, both parts and the number of tone findings;
+/// or why it cannot leave (a template error, a withheld section pasted into an edit).
+pub(crate) fn final_message<'b>(
+    batch: &'b IncidentBatch,
+    rules: &ToneRules,
+    row: &MessageRow,
+    date: chrono::DateTime<chrono::Utc>,
+    extras: &Extras,
+    cache: &mut TemplateCache<'b>,
+) -> std::result::Result<(Envelope, super::markdown::MailBody, usize), String> {
+    let composed = compose_row(batch, row, cache).map_err(|e| e.to_string())?;
+    // Re-use the preview so what leaves is exactly what the analyst saw.
     let shown = preview(batch, row_clone(row), composed, rules);
     if let Some(error) = &shown.template_error {
-        return Err(problem(Error::Template(error.clone()).to_string()));
+        return Err(Error::Template(error.clone()).to_string());
     }
     if let Some(heading) = &shown.leaked_section {
-        return Err(problem(format!(
-            "The edited text contains the section “{heading}”, which this person may not see."
-        )));
+        return Err(format!("The edited text contains the section “{heading}”, which this person may not see."));
+    }
+    if shown.approval_stale {
+        return Err("The message changed after it was approved: review it and approve it again.".into());
     }
     let envelope = Envelope {
         from_name: batch.settings.sender_name.clone(),
         from_email: batch.settings.sender_email.clone(),
         to_name: shown.message.person_name.clone(),
-        to_email: email.clone(),
-        reply_to: None,
+        to_email: row.summary.person_email.clone(),
+        reply_to: extras.reply_to.clone(),
+        cc: extras.cc.clone(),
         subject: shown.subject.clone(),
         message_id: shown.message.message_id.clone(),
         date,
     };
-    let body = super::markdown::MailBody { html: shown.html, text: shown.text };
-    let bytes = build_eml(&envelope, &body).map_err(|e| problem(e.to_string()))?;
-    Ok((file_name(number, &email), bytes, shown.findings.len()))
+    let findings = shown.findings.len();
+    Ok((envelope, super::markdown::MailBody { html: shown.html, text: shown.text }, findings))
 }
 
 fn row_clone(row: &MessageRow) -> MessageRow {

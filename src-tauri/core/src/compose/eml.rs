@@ -23,6 +23,8 @@ pub struct Envelope {
     pub to_email: String,
     /// An address replies should go to, when not the sender's.
     pub reply_to: Option<String>,
+    /// A visible copy (the analyst's own address, for "CC myself").
+    pub cc: Option<String>,
     pub subject: String,
     /// Without angle brackets: `01J…@corp.example`.
     pub message_id: String,
@@ -82,6 +84,9 @@ pub fn build_eml(envelope: &Envelope, body: &MailBody) -> Result<Vec<u8>> {
     if let Some(reply_to) = &envelope.reply_to {
         refuse_controls("reply_to", "The reply-to address", reply_to)?;
     }
+    if let Some(cc) = &envelope.cc {
+        refuse_controls("cc", "The copy address", cc)?;
+    }
     if envelope.subject.trim().is_empty() {
         return Err(Error::invalid("subject", "The subject is empty."));
     }
@@ -96,6 +101,9 @@ pub fn build_eml(envelope: &Envelope, body: &MailBody) -> Result<Vec<u8>> {
         .message_id(Some(format!("<{}>", checked_message_id(&envelope.message_id)?)));
     if let Some(reply_to) = envelope.reply_to.as_deref().filter(|r| !r.trim().is_empty()) {
         builder = builder.reply_to(mailbox("reply_to", "", reply_to)?);
+    }
+    if let Some(cc) = envelope.cc.as_deref().filter(|c| !c.trim().is_empty()) {
+        builder = builder.cc(mailbox("cc", &envelope.from_name, cc)?);
     }
     let parts = MultiPart::alternative()
         .singlepart(SinglePart::builder().header(header::ContentType::TEXT_PLAIN).body(body.text.clone()))

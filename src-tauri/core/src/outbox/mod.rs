@@ -1,0 +1,21 @@
+//! Delivery: approved messages leave through the analyst's own SMTP server, durably.
+//!
+//! - [`server`]: the SMTP server settings ([`SmtpSettings`]); [`secrets`]: where its password
+//!   lives ([`SecretStore`]).
+//! - [`transport`]: the [`Transport`] trait, the [`Attempt`] verdicts and the `.eml` folder
+//!   transport ([`EmlFolder`]); [`smtp`]: the SMTP transport and the server test.
+//! - [`queue`]: queueing approved messages, the outbox list, resolving, cancelling, retrying;
+//!   [`sender`]: the durable sending loop ([`Store::send_due`](crate::Store::send_due)).
+pub mod queue;
+pub mod secrets;
+pub mod sender;
+pub mod server;
+pub mod smtp;
+pub mod transport;
+
+pub use secrets::{smtp_account, KeyringSecrets, MemorySecrets, SecretStore};
+pub use server::{CopySelf, Security, SmtpSettings};
+pub use smtp::{test_server, SmtpTransport, Step, StepResult, TestReport};
+pub use transport::{Attempt, Delivery, EmlFolder, Stop, Transport};
+pub use queue::{OutboxCounts, OutboxEntry, QueueReport, Resolution, Thanks};
+pub use sender::{backoff, RunEnd, RunOptions, RunProgress, RunReport, SendingLock};

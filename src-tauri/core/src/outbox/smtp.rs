@@ -1,0 +1,489 @@
+//! The analyst's SMTP server as a [`Transport`]: [`SmtpTransport`] drives one lettre
+//! `SmtpConnection` step by step (MAIL, RCPT, DATA, body), reusing it across messages, so it
+//! knows exactly whether the body was handed over when something breaks: before that a message
+//! can be retried safely, after it the message is *uncertain*. [`test_server`] walks the same
+//! steps for "Send test message" and says which one failed ([`TestReport`]).
+//!
+//! TLS is rustls with the system's trusted roots plus, when set, the analyst's extra CA; the
+//! certificate is always verified. STARTTLS, when chosen, is required: a server that does not
+//! offer it is refused, never used in clear.
+
+use super::server::{Security, SmtpSettings};
+use super::transport::{Attempt, Delivery, Stop, Transport};
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{Certificate, SmtpConnection, TlsParameters};
+use lettre::transport::smtp::commands::{Data, Mail, Quit, Rcpt, Rset};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
+use lettre::transport::smtp::Error as SmtpError;
+use lettre::Address;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::time::Duration;
+
+/// RFC 5321 §4.5.3.2.6: a client should wait 10 minutes for the reply after the message body.
+const BODY_REPLY_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// The steps of reaching a server and handing it a message, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Lookup,
+    Connect,
+    Tls,
+    Authenticate,
+    Accepted,
+}
+
+impl Step {
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::Lookup => "Name lookup",
+            Step::Connect => "Connect",
+            Step::Tls => "TLS",
+            Step::Authenticate => "Authentication",
+            Step::Accepted => "Message accepted",
+        }
+    }
+}
+
+/// One step of a server test: done, failed (with why, in plain words) or not needed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct StepResult {
+    pub step: Step,
+    pub label: String,
+    /// `ok`, `failed` or `skipped` (not needed with these settings, or not reached).
+    pub status: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct TestReport {
+    pub ok: bool,
+    pub steps: Vec<StepResult>,
+}
+
+/// Sends through one server. Build one per run: it holds the password in memory only.
+pub struct SmtpTransport {
+    settings: SmtpSettings,
+    password: Option<String>,
+    tls: TlsParameters,
+    hello: ClientId,
+    connection: Option<SmtpConnection>,
+}
+
+type Report<'r> = &'r mut dyn FnMut(Step, Result<String, String>);
+
+impl SmtpTransport {
+    /// A transport for `settings`; `password` is needed when the settings name a user.
+    pub fn new(settings: SmtpSettings, password: Option<String>) -> Result<SmtpTransport, Stop> {
+        let mut tls = TlsParameters::builder(settings.host.clone());
+        if !settings.ca_pem.is_empty() {
+            let ca = Certificate::from_pem(settings.ca_pem.as_bytes()).map_err(|e| {
+                Stop::NeedsAttention(format!("The extra CA certificate in the settings cannot be read ({e})."))
+            })?;
+            tls = tls.add_root_certificate(ca);
+        }
+        let tls = tls
+            .build_rustls()
+            .map_err(|e| Stop::NeedsAttention(format!("TLS cannot be set up for {} ({e}).", settings.host)))?;
+        Ok(SmtpTransport { settings, password, tls, hello: ClientId::default(), connection: None })
+    }
+
+    fn command_timeout(&self) -> Duration {
+        Duration::from_secs(u64::from(self.settings.command_timeout_secs))
+    }
+
+    /// Reaches the server and signs in, reporting each step.
+    fn open(&self, report: Report<'_>) -> Result<SmtpConnection, Stop> {
+        let s = &self.settings;
+        let address = s.address();
+        let addrs: Vec<SocketAddr> = match (s.host.as_str(), s.port).to_socket_addrs() {
+            Ok(addrs) => addrs.collect(),
+            Err(e) => {
+                let why = format!(
+                    "The server name {} could not be found ({e}). Check the host name, and that this computer is \
+                     online.",
+                    s.host
+                );
+                report(Step::Lookup, Err(why.clone()));
+                return Err(Stop::Unreachable(why));
+            }
+        };
+        report(Step::Lookup, Ok(addrs.iter().map(|a| a.ip().to_string()).collect::<Vec<_>>().join(", ")));
+
+        let implicit = (s.security == Security::Tls).then_some(&self.tls);
+        let connect_timeout = Duration::from_secs(u64::from(s.connect_timeout_secs));
+        let mut conn = match SmtpConnection::connect(&addrs[..], Some(connect_timeout), &self.hello, implicit, None) {
+            Ok(conn) => conn,
+            Err(e) if e.is_tls() => {
+                report(Step::Connect, Ok(address.clone()));
+                let why = tls_words(&e, s);
+                report(Step::Tls, Err(why.clone()));
+                return Err(Stop::NeedsAttention(why));
+            }
+            Err(e) => {
+                let stop = connect_words(&e, s);
+                report(Step::Connect, Err(stop.message().to_string()));
+                return Err(stop);
+            }
+        };
+        report(Step::Connect, Ok(format!("{address} answered")));
+        let fail = |report: Report<'_>, step, stop: Stop| {
+            report(step, Err(stop.message().to_string()));
+            Err(stop)
+        };
+
+        match s.security {
+            Security::Tls => report(Step::Tls, Ok("TLS from the first byte, certificate verified".into())),
+            Security::None => report(Step::Tls, Ok("not used: a relay on this machine, chosen in the settings".into())),
+            Security::Starttls => {
+                if !conn.server_info().supports_feature(Extension::StartTls) {
+                    conn.abort();
+                    return fail(
+                        report,
+                        Step::Tls,
+                        Stop::NeedsAttention(format!(
+                            "The server at {address} does not offer STARTTLS, so the password and messages would \
+                             travel in clear. Afterword does not fall back to that: ask the server's admin to enable \
+                             STARTTLS, or choose TLS on port 465."
+                        )),
+                    );
+                }
+                if let Err(e) = conn.starttls(&self.tls, &self.hello) {
+                    conn.abort();
+                    let stop = if e.is_tls() { Stop::NeedsAttention(tls_words(&e, s)) } else { connect_words(&e, s) };
+                    return fail(report, Step::Tls, stop);
+                }
+                report(Step::Tls, Ok("STARTTLS, certificate verified".into()));
+            }
+        }
+        conn.set_timeout(Some(self.command_timeout()))
+            .map_err(|e| Stop::Unreachable(format!("The connection to {address} broke ({e}).")))?;
+
+        if s.username.is_empty() {
+            report(Step::Authenticate, Ok("not used: no user name in the settings".into()));
+            return Ok(conn);
+        }
+        let Some(password) = self.password.as_deref() else {
+            conn.abort();
+            return fail(
+                report,
+                Step::Authenticate,
+                Stop::NeedsAttention(format!(
+                    "No password is saved for {} at {}. Enter it in Settings › Mail server.",
+                    s.username, s.host
+                )),
+            );
+        };
+        let credentials = Credentials::new(s.username.clone(), password.to_string());
+        match conn.auth(&[Mechanism::Plain, Mechanism::Login], &credentials) {
+            Ok(_) => {
+                report(Step::Authenticate, Ok(format!("signed in as {}", s.username)));
+                Ok(conn)
+            }
+            Err(e) => {
+                conn.abort();
+                fail(report, Step::Authenticate, auth_words(&e, s))
+            }
+        }
+    }
+
+    /// MAIL, RCPT, DATA and the body on `conn`.
+    fn transaction(&self, conn: &mut SmtpConnection, d: Delivery<'_>) -> Transaction {
+        let sender = match d.sender.parse::<Address>() {
+            Ok(a) => a,
+            Err(_) => return Transaction::Verdict(Attempt::Failed { reply: format!("'{}' is not a valid sender address.", d.sender) }),
+        };
+        let mut parameters = Vec::new();
+        if !d.eml.is_ascii() {
+            if !conn.server_info().supports_feature(Extension::EightBitMime) {
+                return Transaction::Verdict(Attempt::Failed {
+                    reply: "The message has 8-bit content and the server does not accept it (no 8BITMIME).".into(),
+                });
+            }
+            parameters.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+        }
+        if let Err(e) = conn.command(Mail::new(Some(sender), parameters)) {
+            return match reply_of(&e) {
+                // A refusal of the sender concerns every message: stop, keep them queued.
+                Some(reply) if e.is_permanent() => {
+                    Transaction::Verdict(Attempt::Stopped(Stop::NeedsAttention(format!(
+                        "The server refuses to send as {} ({reply}). Check the sender address in Settings and \
+                         that your account may send as it.",
+                        d.sender
+                    ))))
+                }
+                Some(reply) => Transaction::Refused(Attempt::Deferred { reply }),
+                None => Transaction::Broken(e.to_string()),
+            };
+        }
+        for recipient in d.recipients {
+            let address = match recipient.parse::<Address>() {
+                Ok(a) => a,
+                Err(_) => {
+                    return Transaction::Refused(Attempt::Failed { reply: format!("'{recipient}' is not a valid address.") })
+                }
+            };
+            if let Err(e) = conn.command(Rcpt::new(address, vec![])) {
+                return match reply_of(&e) {
+                    Some(reply) if e.is_permanent() => Transaction::Refused(Attempt::Failed {
+                        reply: format!("The server refused the recipient {recipient}: {reply}"),
+                    }),
+                    Some(reply) => Transaction::Refused(Attempt::Deferred { reply }),
+                    None => Transaction::Broken(e.to_string()),
+                };
+            }
+        }
+        if let Err(e) = conn.command(Data) {
+            return match reply_of(&e) {
+                Some(reply) if e.is_permanent() => Transaction::Refused(Attempt::Failed { reply }),
+                Some(reply) => Transaction::Refused(Attempt::Deferred { reply }),
+                None => Transaction::Broken(e.to_string()),
+            };
+        }
+        // From here the server may take responsibility at any moment: no silent retry.
+        let _ = conn.set_timeout(Some(BODY_REPLY_TIMEOUT.max(self.command_timeout())));
+        let verdict = match conn.message(d.eml) {
+            Ok(response) => {
+                Attempt::Sent { reply: format!("{} {}", response.code(), response.message().collect::<Vec<_>>().join(" ")) }
+            }
+            Err(e) => match reply_of(&e) {
+                Some(reply) if e.is_permanent() => Attempt::Failed { reply },
+                Some(reply) => Attempt::Deferred { reply },
+                None => {
+                    return Transaction::Lost(format!(
+                        "The connection broke after the message was handed over, before the server confirmed it \
+                         ({}). It may have been delivered.",
+                        plain(&e)
+                    ))
+                }
+            },
+        };
+        let _ = conn.set_timeout(Some(self.command_timeout()));
+        Transaction::Done(verdict)
+    }
+}
+
+/// How a transaction on one connection ended.
+enum Transaction {
+    /// A verdict; the connection is fine for the next message.
+    Done(Attempt),
+    /// A verdict given before the body (a refusal): reset the transaction before reusing.
+    Refused(Attempt),
+    /// A verdict that needs no cleanup (the connection is dropped).
+    Verdict(Attempt),
+    /// The connection failed before the body was handed over: safe to try again.
+    Broken(String),
+    /// The connection failed after the body was handed over.
+    Lost(String),
+}
+
+impl Transport for SmtpTransport {
+    fn describe(&self) -> String {
+        format!("smtp {}", self.settings.address())
+    }
+
+    fn deliver(&mut self, d: Delivery<'_>) -> Attempt {
+        // A reused connection may have been closed by the server while idle: one more try on a
+        // fresh one, which is safe because nothing was handed over.
+        for fresh_try in [false, true] {
+            let reused = self.connection.is_some();
+            let mut conn = match self.connection.take() {
+                Some(conn) => conn,
+                None => match self.open(&mut |_, _| {}) {
+                    Ok(conn) => conn,
+                    Err(stop) => return Attempt::Stopped(stop),
+                },
+            };
+            match self.transaction(&mut conn, d) {
+                Transaction::Done(verdict) => {
+                    self.connection = Some(conn);
+                    return verdict;
+                }
+                Transaction::Refused(verdict) => {
+                    if conn.command(Rset).is_ok() {
+                        self.connection = Some(conn);
+                    }
+                    return verdict;
+                }
+                Transaction::Verdict(verdict) => {
+                    conn.abort();
+                    return verdict;
+                }
+                Transaction::Lost(reason) => {
+                    conn.abort();
+                    return Attempt::Uncertain { reason };
+                }
+                Transaction::Broken(reason) => {
+                    conn.abort();
+                    if reused && !fresh_try {
+                        continue;
+                    }
+                    return Attempt::Deferred {
+                        reply: format!("The connection to {} broke before the message was sent ({reason}).", self.settings.address()),
+                    };
+                }
+            }
+        }
+        unreachable!("the loop returns on its second pass")
+    }
+
+    fn close(&mut self) {
+        if let Some(mut conn) = self.connection.take() {
+            let _ = conn.command(Quit);
+            conn.abort();
+        }
+    }
+}
+
+impl Drop for SmtpTransport {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+/// "Send test message": every step to `to`, reporting which one failed.
+pub fn test_server(settings: &SmtpSettings, password: Option<String>, from: &str, to: &str, eml: &[u8]) -> TestReport {
+    let mut steps: Vec<StepResult> = Vec::new();
+    let mut record = |step: Step, result: Result<String, String>| {
+        let (status, detail) = match result {
+            Ok(detail) => ("ok", detail),
+            Err(detail) => ("failed", detail),
+        };
+        steps.push(StepResult { step, label: step.label().into(), status: status.into(), detail });
+    };
+    let refused_early = {
+        let opened = SmtpTransport::new(settings.clone(), password).and_then(|t| t.open(&mut record).map(|c| (t, c)));
+        match opened {
+            Ok((mut transport, conn)) => {
+                transport.connection = Some(conn);
+                let recipients = vec![to.to_string()];
+                let delivery = Delivery { sender: from, recipients: &recipients, eml, message_id: "test" };
+                let verdict = match transport.deliver(delivery) {
+                    Attempt::Sent { reply } => Ok(format!("{to}: {reply}")),
+                    Attempt::Deferred { reply } => Err(format!("The server asked to try later: {reply}")),
+                    Attempt::Failed { reply } => Err(format!("The server refused the message: {reply}")),
+                    Attempt::Uncertain { reason } => Err(reason),
+                    Attempt::Stopped(stop) => Err(stop.message().to_string()),
+                };
+                record(Step::Accepted, verdict);
+                None
+            }
+            Err(stop) => Some(stop),
+        }
+    };
+    // A problem found before any step ran (an unreadable CA file) is a TLS problem.
+    if let Some(stop) = refused_early.filter(|_| steps.is_empty()) {
+        steps.push(StepResult {
+            step: Step::Tls,
+            label: Step::Tls.label().into(),
+            status: "failed".into(),
+            detail: stop.message().to_string(),
+        });
+    }
+    let ok = steps.len() == 5 && steps.iter().all(|s| s.status == "ok");
+    let reached: Vec<Step> = steps.iter().map(|s| s.step).collect();
+    for step in [Step::Lookup, Step::Connect, Step::Tls, Step::Authenticate, Step::Accepted] {
+        if !reached.contains(&step) {
+            steps.push(StepResult { step, label: step.label().into(), status: "skipped".into(), detail: "not reached".into() });
+        }
+    }
+    steps.sort_by_key(|s| s.step as u8);
+    TestReport { ok, steps }
+}
+
+/// `421 4.3.2 Service shutting down` from a negative reply; None for other errors.
+fn reply_of(e: &SmtpError) -> Option<String> {
+    let code = e.status()?;
+    let text = std::error::Error::source(e).map(|s| s.to_string()).unwrap_or_default();
+    Some(format!("{code} {}", text.trim()).trim().to_string())
+}
+
+/// The innermost cause, for messages (lettre's own wording is "network error: …").
+fn plain(e: &SmtpError) -> String {
+    let mut cause: &dyn std::error::Error = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+fn io_kind(e: &SmtpError) -> Option<std::io::ErrorKind> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            return Some(io.kind());
+        }
+        cause = c.source();
+    }
+    None
+}
+
+fn connect_words(e: &SmtpError, s: &SmtpSettings) -> Stop {
+    let address = s.address();
+    if let Some(reply) = reply_of(e) {
+        return if e.is_transient() {
+            Stop::Unreachable(format!("The server at {address} is busy or closing ({reply}); it will be tried again."))
+        } else {
+            Stop::NeedsAttention(format!("The server at {address} refused the connection ({reply})."))
+        };
+    }
+    if e.is_timeout() || io_kind(e) == Some(std::io::ErrorKind::WouldBlock) {
+        let hint = if s.security == Security::Starttls && s.port == 465 {
+            " Port 465 usually expects TLS from the start: choose TLS."
+        } else {
+            ""
+        };
+        return Stop::Unreachable(format!(
+            "The server at {address} did not answer within {} seconds.{hint}",
+            s.connect_timeout_secs
+        ));
+    }
+    match io_kind(e) {
+        Some(std::io::ErrorKind::ConnectionRefused) => Stop::Unreachable(format!(
+            "Nothing answers at {address} (connection refused). Check the port, and that the server is running."
+        )),
+        Some(_) => Stop::Unreachable(format!("The server at {address} cannot be reached ({}).", plain(e))),
+        None if e.is_response() => Stop::NeedsAttention(format!(
+            "The server at {address} does not speak SMTP (its greeting was not understood). Check the host and port."
+        )),
+        None => Stop::Unreachable(format!("The server at {address} cannot be reached ({}).", plain(e))),
+    }
+}
+
+fn tls_words(e: &SmtpError, s: &SmtpSettings) -> String {
+    let detail = plain(e);
+    let why = if detail.contains("UnknownIssuer") {
+        "it was issued by an authority this computer does not trust".to_string()
+    } else if detail.contains("NotValidForName") {
+        format!("it is not valid for the name {}", s.host)
+    } else if detail.contains("Expired") {
+        "it has expired".to_string()
+    } else {
+        return format!(
+            "The secure connection to {} could not be set up ({detail}). If the port expects STARTTLS rather than \
+             TLS from the start (587 usually does), change the security setting.",
+            s.address()
+        );
+    };
+    format!(
+        "The server's certificate is not trusted: {why} ({detail}). If this is your organisation's own relay, add \
+         its CA certificate in Settings › Mail server."
+    )
+}
+
+fn auth_words(e: &SmtpError, s: &SmtpSettings) -> Stop {
+    match reply_of(e) {
+        Some(reply) if e.is_permanent() => Stop::NeedsAttention(format!(
+            "The server refused the user name or password for {} ({reply}). Check them in Settings › Mail server.",
+            s.username
+        )),
+        Some(reply) => Stop::Unreachable(format!("The server could not check the password just now ({reply}).")),
+        None if e.is_client() => Stop::NeedsAttention(format!(
+            "The server at {} offers no password sign-in Afterword supports (PLAIN or LOGIN) on this connection.",
+            s.address()
+        )),
+        None => Stop::Unreachable(format!("The connection broke while signing in ({}).", plain(e))),
+    }
+}
