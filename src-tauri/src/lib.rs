@@ -51,6 +51,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
         update_contribution,
         delete_contribution,
         restore_contribution,
+        recently_deleted,
         preview_quick_add,
         preview_quick_add_lines,
         quick_add,

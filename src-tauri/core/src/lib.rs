@@ -5,7 +5,7 @@
 //! - [`model`] holds the vocabulary: [`Incident`], [`Person`], [`Contribution`] and their inputs.
 //! - [`incidents`], [`people`], [`contributions`] are the operations; [`quick_add`] parses the
 //!   quick-add line; [`audit`] records who changed what; [`example`] loads the first-run example;
-//!   [`generate`] makes benchmark datasets.
+//!   [`generate`] makes benchmark datasets; [`trash`] lists what was deleted and can come back.
 //! - [`outbox`] delivers approved messages: server settings, the queue, the sending loop.
 //! - [`preferences`] holds the app preferences and guards their file against silent loss.
 //! - [`Error`] is the crate's one error type; [`Error::code`] is what front ends branch on.
@@ -24,6 +24,7 @@ pub mod preferences;
 pub mod quick_add;
 pub mod settings;
 pub mod store;
+pub mod trash;
 pub mod validate;
 
 pub use contributions::{QuickAddOutcome, QuickAddPreview, QuickAddRequest};
@@ -35,3 +36,4 @@ pub use preferences::{Preferences, Theme};
 pub use quick_add::{parse_quick_add, QuickAdd};
 pub use settings::{SettingKey, Settings};
 pub use store::{data_dir, Clock, Store, SystemClock, DATABASE_FILE, DATA_DIR_ENV, SCHEMA_VERSION};
+pub use trash::{DeletedItem, DeletedKind};

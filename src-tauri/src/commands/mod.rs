@@ -11,6 +11,8 @@ pub(crate) type Answer<T> = Result<T, IpcError>;
 
 pub mod compose;
 pub use compose::*;
+pub mod trash;
+pub use trash::*;
 
 /// Facts about this installation for the Settings screen and start-up notices.
 #[derive(Debug, Clone, Serialize, specta::Type)]
