@@ -38,6 +38,12 @@ pub enum Command {
     /// Thank-you messages: generate, list, approve, skip.
     #[command(subcommand)]
     Messages(crate::compose::MessagesCommand),
+    /// The mail server messages leave through: set, show, test.
+    #[command(subcommand)]
+    Smtp(crate::outbox::SmtpCommand),
+    /// Delivery: queue, send, status, resolve, cancel, retry.
+    #[command(subcommand)]
+    Outbox(crate::outbox::OutboxCommand),
     /// Dry run: write one .eml per message that is not skipped to a folder.
     Render(crate::compose::RenderArgs),
     /// The empathy check on a draft: FILE, or - for standard input. Exit 0: nothing found;

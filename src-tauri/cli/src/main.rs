@@ -6,6 +6,7 @@
 
 mod args;
 mod compose;
+mod outbox;
 mod output;
 mod tone;
 
@@ -23,17 +24,24 @@ fn main() {
     if let Command::CheckTone(args) = &cli.command {
         std::process::exit(tone::run(args, json));
     }
-    if let Err(error) = run(cli) {
-        output::error(&error, json);
-        std::process::exit(1);
+    match run(cli) {
+        Ok(0) => {}
+        Ok(code) => std::process::exit(code),
+        Err(error) => {
+            output::error(&error, json);
+            std::process::exit(1);
+        }
     }
 }
 
-fn run(cli: Cli) -> Result<(), Error> {
+/// Runs one command; the exit status is 0 unless the command has codes of its own.
+fn run(cli: Cli) -> Result<i32, Error> {
     let dir = afterword_core::data_dir(cli.data_dir.as_deref())?;
     let store = Store::open_in(&dir)?;
     let out = output::Printer { json: cli.json };
-    match cli.command {
+    let done = match cli.command {
+        Command::Smtp(command) => return outbox::run_smtp(&store, &out, command),
+        Command::Outbox(command) => return outbox::run_outbox(&store, &out, command),
         Command::Incident(command) => args::run_incident(&store, &out, command),
         Command::Person(command) => args::run_person(&store, &out, command),
         Command::Contribution(command) => args::run_contribution(&store, &out, command),
@@ -53,5 +61,6 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Where => {
             out.message(&store.path().display().to_string(), &serde_json::json!({ "database": store.path() }))
         }
-    }
+    };
+    done.map(|()| 0)
 }

@@ -135,7 +135,10 @@ fn reply_to_and_a_visible_copy_come_from_the_server_settings() {
     assert_eq!(recipients, &vec!["p00@corp.example".to_string(), "sam@corp.example".to_string()]);
     let eml = String::from_utf8_lossy(eml);
     assert!(eml.contains("Reply-To: soc@corp.example"), "{eml}");
-    assert!(eml.contains("Cc: \"Sam Analyst\" <sam@corp.example>") || eml.contains("Cc: Sam Analyst <sam@corp.example>"), "{eml}");
+    assert!(
+        eml.contains("Cc: \"Sam Analyst\" <sam@corp.example>") || eml.contains("Cc: Sam Analyst <sam@corp.example>"),
+        "{eml}"
+    );
 }
 
 #[test]
@@ -201,10 +204,7 @@ fn a_run_that_died_mid_message_leaves_it_uncertain_never_resent() {
     approve_and_queue(&f);
     // Simulate a crash: the message was marked sending and the process died.
     let entry = &f.store.outbox(None).unwrap()[0];
-    f.store
-        .connection()
-        .execute("UPDATE messages SET state = 'sending' WHERE id = ?1", [&entry.id])
-        .unwrap();
+    f.store.connection().execute("UPDATE messages SET state = 'sending' WHERE id = ?1", [&entry.id]).unwrap();
     let mut transport = Scripted::new([]);
     let report = run(&f, &mut transport, true);
     assert_eq!(report.progress.sent, 1, "only the other message was sent");

@@ -125,7 +125,8 @@ fn render_one<'b>(
 ) -> Rendered {
     let email = row.summary.person_email.clone();
     let problem = |message: String| RenderProblem { person_email: email.clone(), message };
-    let (envelope, body, findings) = final_message(batch, rules, row, date, &Extras::default(), cache).map_err(problem)?;
+    let (envelope, body, findings) =
+        final_message(batch, rules, row, date, &Extras::default(), cache).map_err(problem)?;
     let bytes = build_eml(&envelope, &body).map_err(|e| problem(e.to_string()))?;
     Ok((file_name(number, &email), bytes, findings))
 }

@@ -13,9 +13,9 @@ pub mod server;
 pub mod smtp;
 pub mod transport;
 
-pub use secrets::{smtp_account, KeyringSecrets, MemorySecrets, SecretStore};
-pub use server::{CopySelf, Security, SmtpSettings};
-pub use smtp::{test_server, SmtpTransport, Step, StepResult, TestReport};
-pub use transport::{Attempt, Delivery, EmlFolder, Stop, Transport};
 pub use queue::{OutboxCounts, OutboxEntry, QueueReport, Resolution, Thanks};
+pub use secrets::{smtp_account, KeyringSecrets, MemorySecrets, SecretStore};
 pub use sender::{backoff, RunEnd, RunOptions, RunProgress, RunReport, SendingLock};
+pub use server::{CopySelf, Security, SmtpSettings};
+pub use smtp::{send_test_message, test_server, SmtpTransport, Step, StepResult, TestReport};
+pub use transport::{transport_for, Attempt, Delivery, EmlFolder, Stop, Transport};

@@ -253,14 +253,21 @@ impl Store {
         if entry.state != MessageState::Uncertain {
             return Err(Error::invalid(
                 "state",
-                format!("The message to {} is {}, not uncertain: there is nothing to resolve.", entry.recipient, entry.state.label().to_lowercase()),
+                format!(
+                    "The message to {} is {}, not uncertain: there is nothing to resolve.",
+                    entry.recipient,
+                    entry.state.label().to_lowercase()
+                ),
             ));
         }
         let now = self.now();
         self.write(|tx| {
             match resolution {
                 Resolution::Sent => {
-                    tx.execute("UPDATE messages SET state = 'sent', updated_at = ?2 WHERE id = ?1", params![entry.id, now])?;
+                    tx.execute(
+                        "UPDATE messages SET state = 'sent', updated_at = ?2 WHERE id = ?1",
+                        params![entry.id, now],
+                    )?;
                     tx.execute(
                         "UPDATE outbox SET sent_at = ?2, updated_at = ?2,
                             last_reply = 'Marked as sent by ' || ?3 || ' after checking that it arrived.'
@@ -269,7 +276,10 @@ impl Store {
                     )?;
                 }
                 Resolution::Resend => {
-                    tx.execute("UPDATE messages SET state = 'queued', updated_at = ?2 WHERE id = ?1", params![entry.id, now])?;
+                    tx.execute(
+                        "UPDATE messages SET state = 'queued', updated_at = ?2 WHERE id = ?1",
+                        params![entry.id, now],
+                    )?;
                     tx.execute(
                         "UPDATE outbox SET next_attempt_at = NULL, updated_at = ?2 WHERE message_id = ?1",
                         params![entry.id, now],

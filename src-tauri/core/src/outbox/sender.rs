@@ -85,9 +85,8 @@ impl Store {
     /// into `uncertain`. Fails with [`Error::Busy`] while another process sends.
     pub fn begin_sending(&self) -> Result<SendingLock> {
         let path = self.path().with_extension("sending.lock");
-        let file = File::options().create(true).truncate(false).write(true).open(&path).map_err(|source| Error::Io {
-            context: format!("Could not open the outbox lock {}", path.display()),
-            source,
+        let file = File::options().create(true).truncate(false).write(true).open(&path).map_err(|source| {
+            Error::Io { context: format!("Could not open the outbox lock {}", path.display()), source }
         })?;
         match file.try_lock() {
             Ok(()) => {}
@@ -132,7 +131,8 @@ impl Store {
                 OR (m.state = 'deferred' AND (?1 OR o.next_attempt_at IS NULL OR o.next_attempt_at <= ?2)))
              ORDER BY o.queued_at, m.id",
         )?;
-        let ids = stmt.query_map(params![include_deferred, self.now()], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let ids =
+            stmt.query_map(params![include_deferred, self.now()], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         Ok(ids)
     }
 
@@ -161,8 +161,8 @@ impl Store {
         progress: &mut dyn FnMut(&RunProgress),
     ) -> Result<RunReport> {
         let mut run = RunProgress::default();
-        let interval = (options.rate_per_minute > 0)
-            .then(|| Duration::from_secs_f64(60.0 / f64::from(options.rate_per_minute)));
+        let interval =
+            (options.rate_per_minute > 0).then(|| Duration::from_secs_f64(60.0 / f64::from(options.rate_per_minute)));
         let mut last_start: Option<Instant> = None;
         let describe = transport.describe();
         let mut include_deferred = options.include_deferred;

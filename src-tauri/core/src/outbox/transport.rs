@@ -91,6 +91,26 @@ impl Transport for EmlFolder {
     }
 }
 
+/// The transport the settings call for: the SMTP server, or the `.eml` folder when none is set.
+pub fn transport_for(
+    server: &super::SmtpSettings,
+    password: Option<String>,
+    eml_folder: PathBuf,
+) -> Result<Box<dyn Transport>, Stop> {
+    if server.is_configured() {
+        Ok(Box::new(super::SmtpTransport::new(server.clone(), password)?))
+    } else {
+        Ok(Box::new(EmlFolder { folder: eml_folder }))
+    }
+}
+
+impl crate::Store {
+    /// Where messages go as `.eml` files while no server is set: `outbox` beside the database.
+    pub fn eml_outbox_folder(&self) -> PathBuf {
+        self.path().parent().map(|p| p.join("outbox")).unwrap_or_else(|| PathBuf::from("outbox"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,8 +120,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut folder = EmlFolder { folder: dir.path().join("outbox") };
         let recipients = vec!["jane@corp.example".to_string()];
-        let delivery =
-            Delivery { sender: "sam@corp.example", recipients: &recipients, eml: b"Subject: x\r\n\r\nhi\r\n", message_id: "01J/../x@corp.example" };
+        let delivery = Delivery {
+            sender: "sam@corp.example",
+            recipients: &recipients,
+            eml: b"Subject: x\r\n\r\nhi\r\n",
+            message_id: "01J/../x@corp.example",
+        };
         assert!(matches!(folder.deliver(delivery), Attempt::Sent { .. }));
         let names: Vec<_> =
             std::fs::read_dir(dir.path().join("outbox")).unwrap().map(|e| e.unwrap().file_name()).collect();

@@ -1,0 +1,317 @@
+//! The delivery commands: `smtp` (the server: set, show, test) and `outbox` (queue, send,
+//! status, resolve, cancel, retry), over the same engine as the app ([`SmtpCommand`],
+//! [`OutboxCommand`]). The password is read from standard input only, and kept in the OS secret
+//! store, never in the database or on the command line.
+
+use crate::output::Printer;
+use afterword_core::outbox::*;
+use afterword_core::*;
+use clap::{Args, Subcommand};
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+#[derive(Subcommand)]
+pub enum SmtpCommand {
+    /// Set the server (values not given keep their current setting).
+    Set(SmtpSetArgs),
+    /// Print the server settings (never the password).
+    Show,
+    /// Send a test message and say which step failed: name lookup, connect, TLS,
+    /// authentication, accepted. Exit 0 when accepted, 1 otherwise.
+    Test {
+        /// Send to this address instead of your own.
+        #[arg(long)]
+        to: Option<String>,
+        /// Read the password from standard input instead of the secret store.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Args)]
+pub struct SmtpSetArgs {
+    /// The server's host name; empty for no server (messages become .eml files).
+    #[arg(long)]
+    host: String,
+    /// Default: 465 for tls, 587 for starttls, 25 for none.
+    #[arg(long)]
+    port: Option<u16>,
+    /// tls (implicit, usually 465), starttls (required, usually 587) or none (localhost only).
+    #[arg(long)]
+    security: Option<String>,
+    #[arg(long)]
+    username: Option<String>,
+    /// Read the password from standard input and keep it in the OS secret store.
+    #[arg(long)]
+    password_stdin: bool,
+    /// An extra trusted CA certificate (PEM) for an in-house relay; an empty value removes it.
+    #[arg(long, value_name = "PEM")]
+    ca_file: Option<PathBuf>,
+    #[arg(long)]
+    reply_to: Option<String>,
+    /// no, cc or bcc: a copy of each message to yourself.
+    #[arg(long)]
+    copy_self: Option<String>,
+    /// Messages per minute (0: no limit).
+    #[arg(long)]
+    rate: Option<u32>,
+    /// Seconds.
+    #[arg(long)]
+    connect_timeout: Option<u32>,
+    /// Seconds, for each command (the reply after the message body may take up to 10 minutes).
+    #[arg(long)]
+    command_timeout: Option<u32>,
+}
+
+#[derive(Subcommand)]
+pub enum OutboxCommand {
+    /// Queue an incident's approved messages.
+    Queue {
+        #[arg(long)]
+        incident: String,
+    },
+    /// Send what is due; exits when nothing due is left. Exit 0 when all are sent, 1 when some
+    /// wait (queued or deferred), failed or are uncertain.
+    Send {
+        /// Also send deferred messages now, without waiting for their next attempt time.
+        #[arg(long)]
+        now: bool,
+        /// Read the SMTP password from standard input instead of the secret store.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// One row per message: Message-ID, recipient, state, attempts, last reply.
+    Status {
+        #[arg(long)]
+        incident: Option<String>,
+    },
+    /// Decide about an uncertain message: `sent` (it arrived) or `resend`.
+    Resolve { message_id: String, resolution: String },
+    /// Cancel waiting (queued or deferred) messages.
+    Cancel {
+        #[arg(required = true)]
+        message_ids: Vec<String>,
+    },
+    /// Queue failed or cancelled messages again (same bytes, same Message-ID).
+    Retry {
+        #[arg(required = true)]
+        message_ids: Vec<String>,
+    },
+}
+
+fn read_password() -> Result<String> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|source| Error::Io { context: "Could not read the password from standard input".into(), source })?;
+    let password = text.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(&text);
+    if password.is_empty() {
+        return Err(Error::invalid("password", "The password on standard input is empty."));
+    }
+    Ok(password.to_string())
+}
+
+/// The password for `server`: from standard input when asked, else from the secret store.
+fn password_for(server: &SmtpSettings, from_stdin: bool) -> Result<Option<String>> {
+    if server.username.is_empty() {
+        return Ok(None);
+    }
+    if from_stdin {
+        return read_password().map(Some);
+    }
+    let secrets = KeyringSecrets::open().map_err(|e| {
+        Error::SecretStore(format!("{e} Or pass the password on standard input with --password-stdin."))
+    })?;
+    secrets.get(&smtp_account(&server.username, &server.host))
+}
+
+pub fn run_smtp(store: &Store, out: &Printer, command: SmtpCommand) -> Result<i32> {
+    match command {
+        SmtpCommand::Set(args) => {
+            let current = store.smtp_settings()?;
+            let security = args.security.as_deref().map(Security::parse).transpose()?.unwrap_or(current.security);
+            let ca_pem = match &args.ca_file {
+                None => current.ca_pem.clone(),
+                Some(path) if path.as_os_str().is_empty() => String::new(),
+                Some(path) => std::fs::read_to_string(path).map_err(|e| {
+                    Error::invalid("ca_pem", format!("The CA file {} cannot be read as text ({e}).", path.display()))
+                })?,
+            };
+            let copy_self = match args.copy_self.as_deref().map(|c| c.trim().to_ascii_lowercase()) {
+                None => current.copy_self,
+                Some(c) if c == "no" || c == "none" => CopySelf::No,
+                Some(c) if c == "cc" => CopySelf::Cc,
+                Some(c) if c == "bcc" => CopySelf::Bcc,
+                Some(other) => {
+                    return Err(Error::invalid("copy_self", format!("'{other}' is not one of: no, cc, bcc.")))
+                }
+            };
+            let wanted = SmtpSettings {
+                host: args.host,
+                port: args.port.unwrap_or(if args.security.is_some() || current.host.is_empty() {
+                    security.default_port()
+                } else {
+                    current.port
+                }),
+                security,
+                username: args.username.unwrap_or(current.username),
+                ca_pem,
+                reply_to: args.reply_to.unwrap_or(current.reply_to),
+                copy_self,
+                rate_per_minute: args.rate.unwrap_or(current.rate_per_minute),
+                connect_timeout_secs: args.connect_timeout.unwrap_or(current.connect_timeout_secs),
+                command_timeout_secs: args.command_timeout.unwrap_or(current.command_timeout_secs),
+            }
+            .validated()?;
+            // The password first: if the secret store refuses it, nothing is changed.
+            if args.password_stdin {
+                if wanted.username.is_empty() {
+                    return Err(Error::invalid("username", "A password needs a user name: add --username."));
+                }
+                let password = read_password()?;
+                KeyringSecrets::open()?.set(&smtp_account(&wanted.username, &wanted.host), &password)?;
+            }
+            let saved = store.set_smtp_settings(&wanted)?;
+            show(store, out, &saved)?;
+            Ok(0)
+        }
+        SmtpCommand::Show => {
+            show(store, out, &store.smtp_settings()?)?;
+            Ok(0)
+        }
+        SmtpCommand::Test { to, password_stdin } => {
+            let server = store.smtp_settings()?;
+            let password = password_for(&server, password_stdin)?;
+            let report = send_test_message(&store.settings()?, &server, password, to.as_deref())?;
+            out.either(&report, || {
+                for step in &report.steps {
+                    let mark = match step.status.as_str() {
+                        "ok" => "ok  ",
+                        "failed" => "FAIL",
+                        _ => "-   ",
+                    };
+                    println!("{mark} {:<16} {}", step.label, step.detail);
+                }
+            })?;
+            Ok(if report.ok { 0 } else { 1 })
+        }
+    }
+}
+
+fn show(store: &Store, out: &Printer, server: &SmtpSettings) -> Result<()> {
+    let password = if server.username.is_empty() {
+        "not needed (no user name)".to_string()
+    } else {
+        match KeyringSecrets::open().and_then(|s| s.get(&smtp_account(&server.username, &server.host))) {
+            Ok(Some(_)) => "saved in the system's secret store".into(),
+            Ok(None) => "not saved".into(),
+            Err(e) => format!("unknown: {e}"),
+        }
+    };
+    let mut json = serde_json::to_value(server).unwrap_or_default();
+    json["password"] = serde_json::Value::String(password.clone());
+    json["eml_folder"] = serde_json::Value::String(store.eml_outbox_folder().display().to_string());
+    out.either(&json, || {
+        if !server.is_configured() {
+            println!("No mail server: messages are written as .eml files to {}", store.eml_outbox_folder().display());
+            return;
+        }
+        println!("server        {} ({})", server.address(), server.security.as_str());
+        println!("user name     {}", if server.username.is_empty() { "(none)" } else { &server.username });
+        println!("password      {password}");
+        println!("extra CA      {}", if server.ca_pem.is_empty() { "none" } else { "set" });
+        println!("reply-to      {}", if server.reply_to.is_empty() { "(sender)" } else { &server.reply_to });
+        println!("copy to self  {}", serde_json::to_value(server.copy_self).unwrap_or_default().as_str().unwrap_or(""));
+        println!(
+            "rate          {}",
+            if server.rate_per_minute == 0 {
+                "no limit".into()
+            } else {
+                format!("{} a minute", server.rate_per_minute)
+            }
+        );
+        println!("timeouts      connect {} s, commands {} s", server.connect_timeout_secs, server.command_timeout_secs);
+    })
+}
+
+pub fn run_outbox(store: &Store, out: &Printer, command: OutboxCommand) -> Result<i32> {
+    match command {
+        OutboxCommand::Queue { incident } => {
+            let report = store.queue_incident(&incident)?;
+            out.either(&report, || {
+                println!("{} queued, {} not approved (left as drafts)", report.queued, report.not_approved);
+                for p in &report.problems {
+                    println!("not queued: {}: {}", p.person_email, p.message);
+                }
+            })?;
+            Ok(0)
+        }
+        OutboxCommand::Send { now, password_stdin } => {
+            let lock = store.begin_sending()?;
+            let server = store.smtp_settings()?;
+            let password = password_for(&server, password_stdin)?;
+            let mut transport = transport_for(&server, password, store.eml_outbox_folder())
+                .map_err(|stop| Error::Smtp(stop.message().to_string()))?;
+            let options = RunOptions { include_deferred: now, rate_per_minute: server.rate_per_minute };
+            let report = store.send_due(&lock, transport.as_mut(), &options, &AtomicBool::new(false), &mut |_| {})?;
+            let counts = store.outbox_counts()?;
+            let json = serde_json::json!({ "run": report, "outbox": counts });
+            out.either(&json, || {
+                let p = &report.progress;
+                println!(
+                    "{} sent, {} deferred, {} failed, {} uncertain ({} waiting in the outbox)",
+                    p.sent,
+                    p.deferred,
+                    p.failed,
+                    p.uncertain,
+                    counts.waiting()
+                );
+                if let Some(next) = &report.next_due_at {
+                    println!("next attempt at {next}");
+                }
+            })?;
+            match &report.end {
+                RunEnd::Unreachable { reason } | RunEnd::NeedsAttention { reason } => eprintln!("{reason}"),
+                RunEnd::Finished | RunEnd::Paused => {}
+            }
+            Ok(if counts.waiting() + counts.failed + counts.uncertain == 0 { 0 } else { 1 })
+        }
+        OutboxCommand::Status { incident } => {
+            let entries = store.outbox(incident.as_deref())?;
+            out.either(&entries, || {
+                for e in &entries {
+                    println!(
+                        "{:<10} {:>2}  {:<32} <{}>  {}",
+                        e.state.label(),
+                        e.attempts,
+                        e.recipient,
+                        e.message_id,
+                        e.last_reply
+                    );
+                }
+            })?;
+            Ok(0)
+        }
+        OutboxCommand::Resolve { message_id, resolution } => {
+            let resolution = match resolution.trim().to_ascii_lowercase().as_str() {
+                "sent" => Resolution::Sent,
+                "resend" => Resolution::Resend,
+                other => return Err(Error::invalid("resolution", format!("'{other}' is not one of: sent, resend."))),
+            };
+            let entry = store.resolve_uncertain(&message_id, resolution)?;
+            out.either(&entry, || println!("{}: {}", entry.recipient, entry.state.label().to_lowercase()))?;
+            Ok(0)
+        }
+        OutboxCommand::Cancel { message_ids } => {
+            let n = store.cancel_outbox(&message_ids)?;
+            out.message(&format!("{n} cancelled"), &serde_json::json!({ "cancelled": n }))?;
+            Ok(0)
+        }
+        OutboxCommand::Retry { message_ids } => {
+            let n = store.retry_outbox(&message_ids)?;
+            out.message(&format!("{n} queued again"), &serde_json::json!({ "queued": n }))?;
+            Ok(0)
+        }
+    }
+}
