@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import App from './App.svelte';
 import { fakeBackend, incident, type FakeBackend } from './test/fake';
 import type { Overview } from './lib/types';
 import { ApiError } from './lib/api';
+import { deletions } from './lib/undo.svelte';
 
 function backendWith(overview: Overview): FakeBackend {
   return fakeBackend({
@@ -90,5 +91,36 @@ describe('App', () => {
 
     await fireEvent.keyDown(window, { key: 'n', ctrlKey: true });
     expect(await screen.findByTestId('incident-title')).toBeTruthy();
+  });
+  it('Ctrl+Z undoes the last deletion, except in a text field where it is the field’s own undo', async () => {
+    window.location.hash = '#/incidents';
+    const backend = backendWith({ incidents: 1, open_incidents: 1, people: 0, contributions: 0 });
+    backend.listIncidents.mockResolvedValue({ incidents: [incident()], total: 1 });
+    render(App, { props: { backend } });
+    await screen.findByTestId('incident-search');
+    const restore = vi.fn(async () => {});
+    deletions.announce('Deleted INC-1.', { restore });
+
+    const search = screen.getByTestId('incident-search');
+    await fireEvent.keyDown(search, { key: 'z', ctrlKey: true });
+    expect(restore).not.toHaveBeenCalled();
+
+    await fireEvent.keyDown(document.body, { key: 'z', ctrlKey: true });
+    await waitFor(() => expect(restore).toHaveBeenCalledTimes(1));
+    deletions.clear();
+  });
+
+  it('puts focus on the heading of the screen it moves to, and the sidebar reaches Recently deleted', async () => {
+    window.location.hash = '#/incidents';
+    const backend = backendWith({ incidents: 1, open_incidents: 1, people: 0, contributions: 0 });
+    backend.listIncidents.mockResolvedValue({ incidents: [incident()], total: 1 });
+    backend.recentlyDeleted.mockResolvedValue([]);
+    render(App, { props: { backend } });
+    await screen.findByTestId('incident-search');
+
+    await fireEvent.click(screen.getByTestId('nav-deleted'));
+    await waitFor(() => expect(document.activeElement?.textContent).toBe('Recently deleted'));
+    expect(document.activeElement?.tagName).toBe('H1');
+    expect(await screen.findByTestId('empty-state')).toBeTruthy();
   });
 });

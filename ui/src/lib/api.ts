@@ -11,6 +11,7 @@ import type {
   Contribution,
   ContributionInput,
   Deleted,
+  DeletedItem,
   GenerateReport,
   Incident,
   IncidentDetail,
@@ -164,6 +165,8 @@ export interface Backend {
   updateContribution(id: string, input: ContributionInput): Promise<Contribution>;
   deleteContribution(id: string): Promise<Deleted>;
   restoreContribution(id: string): Promise<Contribution>;
+  /** Deleted incidents, people and contributions that can be restored, newest first. */
+  recentlyDeleted(limit?: number): Promise<DeletedItem[]>;
   previewQuickAdd(line: string): Promise<QuickAddPreview>;
   /** Each line of a pasted block, previewed (or why it was not understood). */
   previewQuickAddLines(text: string): Promise<QuickAddLinePreview[]>;
@@ -250,6 +253,7 @@ export const tauriBackend: Backend = {
   updateContribution: (id, input) => call(commands.updateContribution(id, input)),
   deleteContribution: (id) => call(commands.deleteContribution(id)),
   restoreContribution: (id) => call(commands.restoreContribution(id)),
+  recentlyDeleted: (limit) => call(commands.recentlyDeleted(limit ?? null)),
   previewQuickAdd: (line) => call(commands.previewQuickAdd(line)),
   previewQuickAddLines: (text) => call(commands.previewQuickAddLines(text)),
   quickAdd: (request) => call(commands.quickAdd(request)),

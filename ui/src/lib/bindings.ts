@@ -32,6 +32,7 @@ export const commands = {
 	updateContribution: (id: string, input: ContributionInput_Deserialize) => typedError<Contribution_Serialize, IpcError_Serialize>(__TAURI_INVOKE("update_contribution", { id, input })),
 	deleteContribution: (id: string) => typedError<Deleted, IpcError_Serialize>(__TAURI_INVOKE("delete_contribution", { id })),
 	restoreContribution: (id: string) => typedError<Contribution_Serialize, IpcError_Serialize>(__TAURI_INVOKE("restore_contribution", { id })),
+	recentlyDeleted: (limit: number | null) => typedError<DeletedItem[], IpcError_Serialize>(__TAURI_INVOKE("recently_deleted", { limit })),
 	previewQuickAdd: (line: string) => typedError<QuickAddPreview_Serialize, IpcError_Serialize>(__TAURI_INVOKE("preview_quick_add", { line })),
 	/**  A pasted block, one preview per non-empty line (each line becomes its own contribution). */
 	previewQuickAddLines: (text: string) => typedError<QuickAddLinePreview_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("preview_quick_add_lines", { text })),
@@ -150,7 +151,7 @@ export type CloseoutItem_Deserialize = {
 	message_id?: string | null,
 	state?: MessageState | null,
 	skip_reason: string,
-	/**  Thanked (approved or further along) or skipped with a reason. */
+	/**  Thanked (the message was sent) or skipped with a reason. */
 	done: boolean,
 };
 
@@ -162,7 +163,7 @@ export type CloseoutItem_Serialize = {
 	message_id: string | null,
 	state: MessageState | null,
 	skip_reason: string,
-	/**  Thanked (approved or further along) or skipped with a reason. */
+	/**  Thanked (the message was sent) or skipped with a reason. */
 	done: boolean,
 };
 
@@ -295,6 +296,21 @@ export type Deleted = {
 	/**  How many live contributions the deleted record had (they are hidden with it, not deleted). */
 	contributions_hidden: number,
 };
+
+/**  One deleted record, described well enough to recognise it without opening it. */
+export type DeletedItem = {
+	kind: DeletedKind,
+	id: string,
+	/**  The incident's reference and title, the person's name, or what the contribution gave. */
+	title: string,
+	/**  The person's email; for a contribution, who gave it to which incident; empty for an incident. */
+	detail: string,
+	/**  When it was deleted (RFC 3339, UTC). */
+	deleted_at: string,
+};
+
+/**  What kind of record a [`DeletedItem`] is. */
+export type DeletedKind = "incident" | "person" | "contribution";
 
 /**  What generating an incident's messages did. */
 export type GenerateReport = {

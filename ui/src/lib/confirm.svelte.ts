@@ -9,6 +9,8 @@ export interface ConfirmRequest {
   /** Optional extra lines (what will happen), shown as a list. */
   details?: string[];
   confirmLabel?: string;
+  /** The button that says no (default "Cancel"), e.g. "Keep editing". */
+  cancelLabel?: string;
   danger?: boolean;
 }
 

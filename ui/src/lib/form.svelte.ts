@@ -87,6 +87,7 @@ const DISCARD: ConfirmRequest = {
   title: 'Discard changes?',
   message: 'You have changes that are not saved. They will be lost.',
   confirmLabel: 'Discard changes',
+  cancelLabel: 'Keep editing',
   danger: true,
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comboboxAttributes, optionId, stepHighlight } from './listbox';
+import { comboboxAttributes, optionId, resultStep, searchResults, stepHighlight } from './listbox';
 
 function key(name: string): KeyboardEvent {
   return new KeyboardEvent('keydown', { key: name, cancelable: true });
@@ -35,5 +35,45 @@ describe('listbox wiring', () => {
     const down = key('ArrowDown');
     expect(stepHighlight(down, 0, 0)).toBeNull();
     expect(down.defaultPrevented).toBe(false);
+  });
+});
+
+describe('from a search box into its results', () => {
+  it('steps with the arrow keys, back to the box from the first result', () => {
+    expect(resultStep('ArrowDown', -1, 3)).toBe(0);
+    expect(resultStep('ArrowUp', -1, 3)).toBeNull();
+    expect(resultStep('ArrowDown', 0, 3)).toBe(1);
+    expect(resultStep('ArrowDown', 2, 3)).toBe(2);
+    expect(resultStep('ArrowUp', 2, 3)).toBe(1);
+    expect(resultStep('ArrowUp', 0, 3)).toBe('search');
+    expect(resultStep('End', 0, 3)).toBe(2);
+    expect(resultStep('Home', 2, 3)).toBe(0);
+    expect(resultStep('ArrowDown', -1, 0)).toBeNull();
+    expect(resultStep('a', 1, 3)).toBeNull();
+  });
+
+  it('moves focus through a real list and leaves other keys alone', () => {
+    const root = document.createElement('div');
+    root.innerHTML = `<input data-focus="list" /><a href="#/a" data-result>A</a><a href="#/b" data-result>B</a>`;
+    document.body.appendChild(root);
+    const stop = searchResults(root);
+    const [search, first, second] = [root.querySelector('input'), ...root.querySelectorAll('a')] as HTMLElement[];
+    const press = (target: HTMLElement | undefined, name: string) => {
+      const event = new KeyboardEvent('keydown', { key: name, bubbles: true, cancelable: true });
+      target?.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+    search?.focus();
+    expect(press(search, 'ArrowDown')).toBe(true);
+    expect(document.activeElement).toBe(first);
+    press(first, 'ArrowDown');
+    expect(document.activeElement).toBe(second);
+    press(second, 'ArrowUp');
+    press(first, 'ArrowUp');
+    expect(document.activeElement).toBe(search);
+    expect(press(search, 'x')).toBe(false);
+    stop();
+    expect(press(search, 'ArrowDown')).toBe(false);
+    root.remove();
   });
 });

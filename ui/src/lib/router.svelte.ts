@@ -1,5 +1,7 @@
 // A small hash router: the location hash is the source of truth, so the browser's back and
-// forward (and Alt+←/→) move between screens.
+// forward (and Alt+←/→) move between screens. Each arrival also says where focus should go
+// (lib/focus.ts); App moves it.
+import type { FocusIntent } from './focus';
 
 export type Route =
   | { name: 'welcome' }
@@ -13,6 +15,8 @@ export type Route =
   /** A template's editor; the id `new` is a template not saved yet. */
   | { name: 'template'; id: string }
   | { name: 'settings' }
+  /** Deleted incidents, people and contributions that can be restored. */
+  | { name: 'deleted' }
   | { name: 'home' };
 
 /** The template id that stands for a new, unsaved template. */
@@ -37,6 +41,8 @@ export function parseHash(hash: string): Route {
       return id ? { name: 'template', id } : { name: 'templates' };
     case 'settings':
       return { name: 'settings' };
+    case 'deleted':
+      return { name: 'deleted' };
     default:
       return { name: 'home' };
   }
@@ -68,7 +74,7 @@ export function href(route: Route): string {
 }
 
 /** The section a route belongs to, for highlighting the sidebar. */
-export function sectionOf(route: Route): 'incidents' | 'people' | 'templates' | 'settings' | null {
+export function sectionOf(route: Route): 'incidents' | 'people' | 'templates' | 'settings' | 'deleted' | null {
   switch (route.name) {
     case 'incidents':
     case 'incident':
@@ -82,6 +88,8 @@ export function sectionOf(route: Route): 'incidents' | 'people' | 'templates' | 
       return 'templates';
     case 'settings':
       return 'settings';
+    case 'deleted':
+      return 'deleted';
     default:
       return null;
   }
@@ -93,8 +101,16 @@ export function sectionOf(route: Route): 'incidents' | 'people' | 'templates' | 
  */
 export type LeaveGuard = (to: Route) => boolean | Promise<boolean>;
 
+/** One arrival on a screen: `seq` grows with each, so the same intent twice still counts. */
+export interface Arrival {
+  seq: number;
+  focus: FocusIntent;
+}
+
 class Router {
   route = $state<Route>({ name: 'home' });
+  /** The latest arrival (seq 0: the app's first screen, where focus is left alone). */
+  arrival = $state<Arrival>({ seq: 0, focus: 'heading' });
   #guard: LeaveGuard | null = null;
 
   start(): () => void {
@@ -104,8 +120,11 @@ class Router {
     return () => window.removeEventListener('hashchange', onChange);
   }
 
-  /** Shows `route`; `replace` swaps the current history entry instead of adding one. */
-  go(route: Route, options: { replace?: boolean } = {}): void {
+  /**
+   * Shows `route`; `replace` swaps the current history entry instead of adding one; `focus` says
+   * where focus goes once the screen is drawn (default: its heading).
+   */
+  go(route: Route, options: { replace?: boolean; focus?: FocusIntent } = {}): void {
     const target = href(route);
     if (options.replace) {
       history.replaceState(null, '', target);
@@ -113,6 +132,11 @@ class Router {
       location.hash = target;
     }
     this.route = parseHash(target);
+    this.#arrived(options.focus ?? 'heading');
+  }
+
+  #arrived(focus: FocusIntent): void {
+    this.arrival = { seq: this.arrival.seq + 1, focus };
   }
 
   /**
@@ -130,20 +154,27 @@ class Router {
     const guard = this.#guard;
     const target = href(next);
     if (!guard || target === href(this.route)) {
-      this.route = next;
+      this.#show(next);
       return;
     }
     const answer = guard(next);
     if (answer === true) {
-      this.route = next;
+      this.#show(next);
       return;
     }
     // Put the address back while the screen asks (and for good when the answer is no).
     history.replaceState(null, '', href(this.route));
     if (await answer) {
       history.pushState(null, '', target);
-      this.route = next;
+      this.#show(next);
     }
+  }
+
+  #show(next: Route): void {
+    // `go` already counted this arrival when it set the hash (the hashchange follows it).
+    if (href(next) === href(this.route)) return;
+    this.route = next;
+    this.#arrived('heading');
   }
 }
 

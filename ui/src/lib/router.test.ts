@@ -36,6 +36,7 @@ describe('router', () => {
       { name: 'template', id: '01JT/x y' },
       { name: 'template', id: NEW_TEMPLATE },
       { name: 'settings' },
+      { name: 'deleted' },
     ];
     for (const route of routes) expect(parseHash(href(route))).toEqual(route);
   });
@@ -46,6 +47,7 @@ describe('router', () => {
     expect(sectionOf({ name: 'person', id: 'x' })).toBe('people');
     expect(sectionOf({ name: 'templates' })).toBe('templates');
     expect(sectionOf({ name: 'template', id: 'x' })).toBe('templates');
+    expect(sectionOf({ name: 'deleted' })).toBe('deleted');
     expect(sectionOf({ name: 'welcome' })).toBeNull();
   });
 
@@ -115,5 +117,29 @@ describe('router: leaving a screen with unsaved changes', () => {
     unguard = null;
     await follow('#/people');
     expect(router.route).toEqual({ name: 'people' });
+  });
+});
+
+describe('router: where focus goes on arrival', () => {
+  let stop: (() => void) | null = null;
+  afterEach(() => {
+    stop?.();
+    stop = null;
+  });
+
+  it('counts each arrival with the intent its caller gave, the heading by default', async () => {
+    history.replaceState(null, '', '#/incidents');
+    stop = router.start();
+    const before = router.arrival.seq;
+    router.go({ name: 'incident', id: 'i1' }, { focus: 'primary' });
+    expect(router.arrival).toEqual({ seq: before + 1, focus: 'primary' });
+    // The hashchange that follows `go` is the same arrival, not another one.
+    await new Promise((done) => setTimeout(done, 0));
+    expect(router.arrival.seq).toBe(before + 1);
+
+    await follow('#/people');
+    expect(router.arrival).toEqual({ seq: before + 2, focus: 'heading' });
+    router.go({ name: 'people' }, { replace: true, focus: 'list' });
+    expect(router.arrival).toEqual({ seq: before + 3, focus: 'list' });
   });
 });

@@ -7,6 +7,8 @@ export type {
   ComposeWarning,
   CreditRole,
   Deleted,
+  DeletedItem,
+  DeletedKind,
   GenerateReport,
   IncidentKind,
   MessageState,

@@ -3,6 +3,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import QuickAdd from './QuickAdd.svelte';
 import { fakeBackend, person, selectOption, withBackend } from '../test/fake';
 import { ApiError } from '../lib/api';
+import { confirmations } from '../lib/confirm.svelte';
 import type { QuickAddOutcome, QuickAddPreview } from '../lib/types';
 
 function outcome(overrides: Partial<QuickAddOutcome> = {}): QuickAddOutcome {
@@ -106,7 +107,7 @@ describe('QuickAdd', () => {
     selectOption(screen.getByTestId('new-person-audience'), 'third_party');
     await fireEvent.click(screen.getByTestId('new-person-save'));
 
-    await waitFor(() => expect(onadded).toHaveBeenCalledWith(added));
+    await waitFor(() => expect(onadded).toHaveBeenCalledWith([added]));
     expect(quickAdd).toHaveBeenLastCalledWith({
       incident_id: 'i1',
       line,
@@ -173,7 +174,7 @@ describe('QuickAdd', () => {
     expect(screen.queryByText(/separated by a dash/)).toBeNull();
 
     await fireEvent.keyDown(input, { key: 'Enter' });
-    await waitFor(() => expect(onadded).toHaveBeenCalledWith(added));
+    await waitFor(() => expect(onadded).toHaveBeenCalledWith([added]));
     expect(backend.quickAdd).toHaveBeenCalledWith({
       incident_id: 'i1',
       line: 'maria lopez - forwarded two more samples',
@@ -209,7 +210,7 @@ describe('QuickAdd', () => {
     expect(input.getAttribute('aria-activedescendant')).toBe('quick-add-candidates-1');
     await fireEvent.keyDown(input, { key: 'Enter' });
 
-    await waitFor(() => expect(onadded).toHaveBeenCalledWith(added));
+    await waitFor(() => expect(onadded).toHaveBeenCalledWith([added]));
     expect(backend.quickAdd).toHaveBeenCalledTimes(1);
     expect(backend.quickAdd).toHaveBeenCalledWith({
       incident_id: 'i1',
@@ -265,7 +266,7 @@ describe('QuickAdd', () => {
     email.value = 'maria@corp.com';
     await fireEvent.input(email);
     await fireEvent.click(screen.getByTestId('new-person-save'));
-    await waitFor(() => expect(onadded).toHaveBeenCalledWith(added));
+    await waitFor(() => expect(onadded).toHaveBeenCalledWith([added]));
     expect(quickAdd).toHaveBeenLastCalledWith({
       incident_id: 'i1',
       line: 'Maria Lopez - forwarded two more samples',
@@ -308,7 +309,9 @@ describe('QuickAdd', () => {
     expect(add.textContent).toMatch(/Add 2\s*contributions/);
     await fireEvent.click(add);
 
-    await waitFor(() => expect(onadded).toHaveBeenCalledTimes(2));
+    // One call for the whole block (so one toast), with both outcomes.
+    await waitFor(() => expect(onadded).toHaveBeenCalledTimes(1));
+    expect(onadded.mock.calls[0]?.[0]).toHaveLength(2);
     expect(backend.quickAdd).toHaveBeenCalledTimes(2);
     expect(backend.quickAdd).toHaveBeenNthCalledWith(1, {
       incident_id: 'i1',
@@ -332,5 +335,149 @@ describe('QuickAdd', () => {
     await fireEvent.paste(input, { clipboardData: { getData: () => 'jane@corp.com - logs\n' } });
     expect(screen.queryByTestId('quick-add-lines')).toBeNull();
     expect(backend.previewQuickAddLines).not.toHaveBeenCalled();
+  });
+  it('resolves pasted lines for someone new and a shared name in their rows, then adds every line at once', async () => {
+    const block = 'maria lopez - samples\nsam@vendor.io: firewall exports\nsam@vendor.io: more exports\nkevin@corp.com - pcap';
+    const kevin = person({ id: 'p9', name: 'Kevin Nguyen', email: 'kevin@corp.com' });
+    const sam = person({ id: 'p10', name: 'Sam Ortiz', email: 'sam@vendor.io' });
+    const newSam: QuickAddPreview = {
+      parsed: { email: 'sam@vendor.io', name: null, what: 'firewall exports', role: 'log_provider' },
+      person: null,
+      candidates: [],
+    };
+    const backend = fakeBackend({
+      searchPeople: async () => [],
+      previewQuickAddLines: async () => [
+        { line_number: 1, line: 'maria lopez - samples', preview: previewOf({ candidates: [maria, maria2], what: 'samples' }), error: null },
+        { line_number: 2, line: 'sam@vendor.io: firewall exports', preview: newSam, error: null },
+        { line_number: 3, line: 'sam@vendor.io: more exports', preview: { ...newSam, parsed: { ...newSam.parsed, what: 'more exports' } }, error: null },
+        { line_number: 4, line: 'kevin@corp.com - pcap', preview: previewOf({ person: kevin, email: 'kevin@corp.com', name: null, what: 'pcap' }), error: null },
+      ],
+      quickAdd: async (request) =>
+        outcome({
+          person: request.new_person || request.line.includes('sam@') ? sam : request.line.includes('kevin') ? kevin : maria2,
+          created_person: !!request.new_person,
+        }),
+    });
+    const onadded = vi.fn();
+    render(QuickAdd, withBackend(backend, { incidentId: 'i1', onadded }));
+    await fireEvent.paste(screen.getByTestId('quick-add-input'), { clipboardData: { getData: () => block } });
+    await waitFor(() => expect(screen.getAllByTestId('quick-add-paste-row')).toHaveLength(4), { timeout: 2000 });
+
+    const add = screen.getByTestId('quick-add-paste-add');
+    // Only Kevin is known: the others wait for an answer in their rows.
+    expect(add.textContent).toMatch(/Add 1\s*contribution\b/);
+    const states = () => screen.getAllByTestId('quick-add-paste-row').map((row) => row.dataset.state);
+    expect(states()).toEqual(['needs-person', 'needs-person', 'needs-person', 'ready']);
+    // Sam is asked about once, on his first line; the second line follows it.
+    expect(screen.getAllByTestId('quick-add-paste-name')).toHaveLength(1);
+    expect(screen.getAllByTestId('quick-add-paste-row')[2]?.textContent).toMatch(/same person as line 2/);
+    // The email came with the line: only the name is asked (prefilled from the email).
+    expect(screen.queryByTestId('quick-add-paste-email')).toBeNull();
+
+    selectOption(screen.getByTestId('quick-add-paste-choose'), maria2.id);
+    const name = screen.getByTestId('quick-add-paste-name') as HTMLInputElement;
+    name.value = 'Sam Ortiz';
+    await fireEvent.input(name);
+    selectOption(screen.getByTestId('quick-add-paste-audience'), 'third_party');
+    await waitFor(() => expect(states()).toEqual(['ready', 'ready', 'ready', 'ready']));
+    expect(add.textContent).toMatch(/Add 4\s*contributions/);
+
+    // Ctrl+S adds them all, like the button.
+    await fireEvent.keyDown(screen.getByTestId('quick-add-lines'), { key: 's', ctrlKey: true });
+
+    await waitFor(() => expect(onadded).toHaveBeenCalledTimes(1));
+    expect(onadded.mock.calls[0]?.[0]).toHaveLength(4);
+    expect(backend.quickAdd.mock.calls.map(([request]) => [request.line, request.new_person?.name ?? null, request.new_person?.audience ?? null])).toEqual([
+      ['Maria Lopez <m.lopez@vendor.io> — samples', null, null],
+      ['sam@vendor.io: firewall exports', 'Sam Ortiz', 'third_party'],
+      // Created by the line before: credited, not created twice.
+      ['Sam Ortiz <sam@vendor.io> — more exports', null, null],
+      ['kevin@corp.com - pcap', null, null],
+    ]);
+    await waitFor(() => expect(screen.getByTestId('quick-add-report').textContent).toMatch(/Added 4 contributions/));
+  });
+
+  it('asks for the email of a pasted bare name in its row', async () => {
+    const backend = fakeBackend({
+      searchPeople: async () => [],
+      previewQuickAddLines: async () => [
+        { line_number: 1, line: 'Ann Bell - logs', preview: previewOf({ name: 'Ann Bell', what: 'logs' }), error: null },
+        { line_number: 2, line: 'Ann Bell - more logs', preview: previewOf({ name: 'ann bell', what: 'more logs' }), error: null },
+      ],
+      quickAdd: async () => outcome({ created_person: true }),
+    });
+    render(QuickAdd, withBackend(backend, { incidentId: 'i1', onadded: vi.fn() }));
+    await fireEvent.paste(screen.getByTestId('quick-add-input'), { clipboardData: { getData: () => 'Ann Bell - logs\nAnn Bell - more logs' } });
+    await waitFor(() => expect(screen.getAllByTestId('quick-add-paste-row')).toHaveLength(2), { timeout: 2000 });
+
+    expect((screen.getByTestId('quick-add-paste-name') as HTMLInputElement).value).toBe('Ann Bell');
+    expect(screen.getAllByTestId('quick-add-paste-row')[0]?.textContent).toMatch(/Needs their email/);
+    const email = screen.getByTestId('quick-add-paste-email') as HTMLInputElement;
+    email.value = 'ann@';
+    await fireEvent.input(email);
+    expect(screen.getAllByTestId('quick-add-paste-row')[0]?.textContent).toMatch(/Needs a valid email/);
+    expect(screen.getByTestId('quick-add-paste-add').hasAttribute('disabled')).toBe(true);
+    email.value = 'ann@corp.com';
+    await fireEvent.input(email);
+    await waitFor(() => expect(screen.getByTestId('quick-add-paste-add').textContent).toMatch(/Add 2\s*contributions/));
+  });
+
+  it('saves the inline new-person form with Ctrl+S; an email error clears once the email is valid', async () => {
+    const added = outcome({ created_person: true });
+    const quickAdd = vi.fn(async (request: { new_person?: unknown }) => {
+      if (!request.new_person) {
+        throw new ApiError('unknown_person', 'What is their email?', { email: '', suggestedName: 'Ann Bell' });
+      }
+      return added;
+    });
+    const backend = fakeBackend({ searchPeople: async () => [], previewQuickAdd: async () => previewOf({ name: 'Ann Bell' }), quickAdd });
+    const onadded = vi.fn();
+    render(QuickAdd, withBackend(backend, { incidentId: 'i1', onadded }));
+    const input = await typeLine('Ann Bell - logs');
+    await fireEvent.keyDown(input, { key: 'Enter' });
+    const email = (await screen.findByTestId('new-person-email')) as HTMLInputElement;
+
+    await fireEvent.keyDown(email, { key: 's', ctrlKey: true });
+    await waitFor(() => expect(screen.getByTestId('field-error').textContent).toMatch(/Write their email/));
+    expect(quickAdd).toHaveBeenCalledTimes(1);
+    email.value = 'ann@';
+    await fireEvent.input(email);
+    expect(screen.getByTestId('field-error').textContent).toMatch(/does not look like an email/);
+    email.value = 'ann@corp.com';
+    await fireEvent.input(email);
+    expect(screen.queryByTestId('field-error')).toBeNull();
+
+    await fireEvent.keyDown(email, { key: 's', ctrlKey: true });
+    await waitFor(() => expect(onadded).toHaveBeenCalledWith([added]));
+    expect(quickAdd).toHaveBeenLastCalledWith(expect.objectContaining({ new_person: expect.objectContaining({ email: 'ann@corp.com' }) }));
+  });
+
+  it('asks before Esc discards what was typed in the inline new-person form, and keeps it on "keep editing"', async () => {
+    const backend = fakeBackend({
+      searchPeople: async () => [],
+      previewQuickAdd: async () => previewOf({ name: 'Ann Bell' }),
+      quickAdd: async () => {
+        throw new ApiError('unknown_person', 'What is their email?', { email: '', suggestedName: 'Ann Bell' });
+      },
+    });
+    render(QuickAdd, withBackend(backend, { incidentId: 'i1', onadded: vi.fn() }));
+    const input = await typeLine('Ann Bell - logs');
+    await fireEvent.keyDown(input, { key: 'Enter' });
+    const email = (await screen.findByTestId('new-person-email')) as HTMLInputElement;
+    email.value = 'ann@corp.com';
+    await fireEvent.input(email);
+
+    await fireEvent.keyDown(email, { key: 'Escape' });
+    await waitFor(() => expect(confirmations.pending?.cancelLabel).toBe('Keep editing'));
+    confirmations.answer(false);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect((screen.getByTestId('new-person-email') as HTMLInputElement).value).toBe('ann@corp.com');
+
+    await fireEvent.keyDown(email, { key: 'Escape' });
+    await waitFor(() => expect(confirmations.pending).not.toBeNull());
+    confirmations.answer(true);
+    await waitFor(() => expect(screen.queryByTestId('new-person-form')).toBeNull());
+    expect(document.activeElement).toBe(screen.getByTestId('quick-add-input'));
   });
 });

@@ -44,6 +44,7 @@ export function fakeBackend(overrides: Partial<Backend> = {}): FakeBackend {
     'updateContribution',
     'deleteContribution',
     'restoreContribution',
+    'recentlyDeleted',
     'previewQuickAdd',
     'previewQuickAddLines',
     'quickAdd',
