@@ -12,7 +12,9 @@ sudo_if_needed() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 packages=(build-essential pkg-config libwebkit2gtk-4.1-dev libssl-dev libxdo-dev
           libayatana-appindicator3-dev librsvg2-dev curl file)
-$want_test && packages+=(webkit2gtk-driver xvfb xauth dbus dbus-x11 xdotool imagemagick python3)
+$want_test && packages+=(webkit2gtk-driver xvfb xauth dbus dbus-x11 xdotool imagemagick python3
+                         postfix dovecot-core dovecot-submissiond gnome-keyring libsecret-tools
+                         openssl procps)
 command -v node >/dev/null || packages+=(nodejs npm)
 
 missing=()
@@ -22,7 +24,33 @@ done
 if ((${#missing[@]})); then
   echo "setup: installing Debian packages: ${missing[*]}"
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  # Postfix asks how it should deliver mail: a local-only system, so it never relays anything.
+  printf '%s\n' 'postfix postfix/main_mailer_type select Local only' \
+    'postfix postfix/mailname string afterword.test' | sudo_if_needed debconf-set-selections
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if $want_test; then
+  # The system tests run private Postfix and Dovecot instances (tests/system/mailserver.mjs) on
+  # ports chosen at run time. The Debian system services are not needed: stop them if the
+  # package scripts started them (there is often no systemd here, so they run as plain daemons)
+  # and keep them from starting at boot, so they neither hold ports 25/587 nor share state.
+  for service in postfix dovecot; do
+    if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
+      sudo_if_needed systemctl disable --now --quiet "$service" 2>/dev/null || true
+    else
+      [[ -x /etc/init.d/$service ]] && sudo_if_needed update-rc.d "$service" disable >/dev/null 2>&1 || true
+    fi
+  done
+  if sudo_if_needed postfix -c /etc/postfix status >/dev/null 2>&1; then
+    sudo_if_needed postfix -c /etc/postfix stop >/dev/null 2>&1 || true
+  fi
+  if [[ -f /run/dovecot/master.pid ]] && sudo_if_needed kill -0 "$(cat /run/dovecot/master.pid)" 2>/dev/null; then
+    sudo_if_needed doveadm -c /etc/dovecot/dovecot.conf stop >/dev/null 2>&1 || true
+  fi
+  # The private Postfix delivers into the test's Maildir as this unprivileged user.
+  getent passwd afterwordmail >/dev/null ||
+    sudo_if_needed useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin afterwordmail
 fi
 
 if ! command -v cargo >/dev/null; then

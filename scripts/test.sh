@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: Rust (core, CLI, shell commands, lints), the UI (type check, Vitest), then the
-# real app end to end under Xvfb through tauri-driver. Installs what is missing first.
+# Runs every test: Rust (core, CLI, shell commands, lints), the UI (type check, Vitest), the system
+# tests against real mail servers on loopback, then the real app end to end under Xvfb through
+# tauri-driver. Installs what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
@@ -19,6 +20,9 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 step "Rust tests (core, CLI, shell commands, bindings)"
 cargo test --workspace --quiet
+
+step "system: mail servers on loopback"
+dbus-run-session --config-file=tests/e2e/session-bus.conf -- node --test --test-concurrency=1 tests/system/
 
 step "desktop build with bundled UI (debug)"
 ui/node_modules/.bin/tauri build --debug --no-bundle >/dev/null
