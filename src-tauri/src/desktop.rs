@@ -52,3 +52,20 @@ impl Desktop {
         self.0.open_folder(folder).map_err(|e| IpcError::new("io", format!("Could not open the folder: {e}")))
     }
 }
+
+/// Desktop notifications for the background sender (the notification plugin, from Rust only).
+pub struct Notifications<R: Runtime>(pub AppHandle<R>);
+
+impl<R: Runtime> crate::sender::Notifier for Notifications<R> {
+    fn batch_ended(&self, title: &str, body: &str) {
+        use tauri_plugin_notification::NotificationExt;
+        let mut notification = self.0.notification().builder().title(title);
+        if !body.is_empty() {
+            notification = notification.body(body);
+        }
+        // No notification service (a bare session, a test) is not a reason to fail a batch.
+        if let Err(error) = notification.show() {
+            tracing::info!(%error, "the desktop notification could not be shown");
+        }
+    }
+}

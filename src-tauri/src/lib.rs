@@ -14,6 +14,7 @@ pub mod error;
 pub mod launch;
 pub mod preferences;
 pub mod preview;
+pub mod sender;
 pub mod state;
 pub mod window_state;
 
@@ -89,6 +90,21 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
         render_messages,
         choose_folder,
         open_folder,
+        get_smtp_settings,
+        save_smtp_settings,
+        forget_smtp_password,
+        test_smtp,
+        queue_incident,
+        list_outbox,
+        outbox_state,
+        send_now,
+        pause_sending,
+        resume_sending,
+        cancel_outbox,
+        retry_outbox,
+        resolve_uncertain,
+        thanks_for,
+        open_outbox_folder,
     ])
 }
 
@@ -131,9 +147,10 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_store::Builder::default().build())
-        // Called from Rust only: the web view gets no dialog or opener permission.
+        // Called from Rust only: the web view gets no dialog, opener or notification permission.
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(state)
         .manage(preview::PreviewCache::default())
         .register_uri_scheme_protocol(preview::SCHEME, |ctx, request| {
@@ -143,6 +160,8 @@ pub fn run() {
         .on_window_event(window_state::on_window_event)
         .setup(|app| {
             desktop::Desktop::install(app.handle());
+            let data_dir = app.state::<AppState>().data_dir.clone();
+            app.manage(sender::Sender::start(data_dir, Box::new(desktop::Notifications(app.handle().clone()))));
             Ok(preferences::install(app.handle())?)
         })
         .run(tauri::generate_context!())

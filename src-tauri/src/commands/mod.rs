@@ -11,6 +11,8 @@ pub(crate) type Answer<T> = Result<T, IpcError>;
 
 pub mod compose;
 pub use compose::*;
+pub mod outbox;
+pub use outbox::*;
 pub mod trash;
 pub use trash::*;
 

@@ -73,6 +73,31 @@ export const commands = {
 	chooseFolder: (title: string) => typedError<string | null, IpcError_Serialize>(__TAURI_INVOKE("choose_folder", { title })),
 	/**  Shows a folder in the system's file manager. */
 	openFolder: (folder: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("open_folder", { folder })),
+	getSmtpSettings: () => typedError<SmtpView_Serialize, IpcError_Serialize>(__TAURI_INVOKE("get_smtp_settings")),
+	/**
+	 *  Saves the server; a non-empty `password` is stored first (if the secret store refuses it,
+	 *  nothing changes). Wakes the sender, which may have been waiting for a fix.
+	 */
+	saveSmtpSettings: (input: SmtpSettings, password: string | null) => typedError<SmtpView_Serialize, IpcError_Serialize>(__TAURI_INVOKE("save_smtp_settings", { input, password })),
+	forgetSmtpPassword: () => typedError<SmtpView_Serialize, IpcError_Serialize>(__TAURI_INVOKE("forget_smtp_password")),
+	/**
+	 *  Sends a test message (to the sender unless `to` is given) with the saved settings, or with
+	 *  `password` when one is typed but not saved yet.
+	 */
+	testSmtp: (to: string | null, password: string | null) => typedError<TestReport, IpcError_Serialize>(__TAURI_INVOKE("test_smtp", { to, password })),
+	queueIncident: (incident: string) => typedError<QueueReport, IpcError_Serialize>(__TAURI_INVOKE("queue_incident", { incident })),
+	listOutbox: (incident: string | null) => typedError<OutboxEntry_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_outbox", { incident })),
+	outboxState: () => typedError<OutboxState_Serialize, IpcError_Serialize>(__TAURI_INVOKE("outbox_state")),
+	/**  "Send now": everything due, deferred messages included. */
+	sendNow: () => typedError<SenderStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("send_now")),
+	pauseSending: () => typedError<SenderStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("pause_sending")),
+	resumeSending: () => typedError<SenderStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("resume_sending")),
+	cancelOutbox: (ids: string[]) => typedError<number, IpcError_Serialize>(__TAURI_INVOKE("cancel_outbox", { ids })),
+	retryOutbox: (ids: string[]) => typedError<number, IpcError_Serialize>(__TAURI_INVOKE("retry_outbox", { ids })),
+	resolveUncertain: (id: string, resolution: Resolution) => typedError<OutboxEntry_Serialize, IpcError_Serialize>(__TAURI_INVOKE("resolve_uncertain", { id, resolution })),
+	thanksFor: (person: string) => typedError<Thanks[], IpcError_Serialize>(__TAURI_INVOKE("thanks_for", { person })),
+	/**  Opens the folder of `.eml` files (created first, so there is something to open). */
+	openOutboxFolder: () => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("open_outbox_folder")),
 };
 
 /* Types */
@@ -286,6 +311,13 @@ export type Contribution_Serialize = {
 	created_at: string,
 	updated_at: string,
 };
+
+/**  Whether the analyst gets a copy of each message. */
+export type CopySelf = "no" | 
+/**  A visible copy: the analyst in Cc. */
+"cc" | 
+/**  A hidden copy: the analyst is an envelope recipient only. */
+"bcc";
 
 /**  Credit roles, modelled on the CVE record's credit types. */
 export type CreditRole = "finder" | "log_provider" | "analyst" | "coordinator" | "remediation" | "expertise" | "access" | "other";
@@ -583,6 +615,75 @@ export type MessageSummary_Serialize = {
 	updated_at: string,
 };
 
+/**  How many messages stand where, for the Outbox's header and the sidebar badge. */
+export type OutboxCounts = {
+	queued: number,
+	sending: number,
+	deferred: number,
+	sent: number,
+	failed: number,
+	uncertain: number,
+	cancelled: number,
+};
+
+/**  One message in the outbox. */
+export type OutboxEntry = OutboxEntry_Serialize | OutboxEntry_Deserialize;
+
+/**  One message in the outbox. */
+export type OutboxEntry_Deserialize = {
+	/**  The message's id in Afterword. */
+	id: string,
+	/**  The RFC 5322 Message-ID, without `<>`. */
+	message_id: string,
+	incident_id: string,
+	incident_reference: string,
+	person_id: string,
+	person_name: string,
+	recipient: string,
+	state: MessageState,
+	attempts: number,
+	last_reply: string,
+	next_attempt_at?: string | null,
+	queued_at: string,
+	sent_at?: string | null,
+	transport: string,
+};
+
+/**  One message in the outbox. */
+export type OutboxEntry_Serialize = {
+	/**  The message's id in Afterword. */
+	id: string,
+	/**  The RFC 5322 Message-ID, without `<>`. */
+	message_id: string,
+	incident_id: string,
+	incident_reference: string,
+	person_id: string,
+	person_name: string,
+	recipient: string,
+	state: MessageState,
+	attempts: number,
+	last_reply: string,
+	next_attempt_at: string | null,
+	queued_at: string,
+	sent_at: string | null,
+	transport: string,
+};
+
+/**  The outbox counts and what the sender is doing, polled by the Outbox view and the sidebar. */
+export type OutboxState = OutboxState_Serialize | OutboxState_Deserialize;
+
+/**  The outbox counts and what the sender is doing, polled by the Outbox view and the sidebar. */
+export type OutboxState_Deserialize = {
+	counts: OutboxCounts,
+	sender: SenderStatus_Deserialize,
+};
+
+/**  The outbox counts and what the sender is doing, polled by the Outbox view and the sidebar. */
+export type OutboxState_Serialize = {
+	counts: OutboxCounts,
+	sender: SenderStatus_Serialize,
+};
+
 export type OutcomeSection = {
 	id: string,
 	incident_id: string,
@@ -696,6 +797,15 @@ export type Preferences_Deserialize = {
 
 export type Preferences_Serialize = {
 	theme: Theme,
+};
+
+/**  What queueing an incident did. */
+export type QueueReport = {
+	queued: number,
+	/**  Messages not approved (drafts), left as they are. */
+	not_approved: number,
+	/**  Approved messages that cannot leave as they are, with why; they stay approved. */
+	problems: RenderProblem[],
 };
 
 export type QuickAdd = QuickAdd_Serialize | QuickAdd_Deserialize;
@@ -871,11 +981,87 @@ export type RenderReport = {
 	problems: RenderProblem[],
 };
 
+/**  The analyst's decision about an uncertain message. */
+export type Resolution = 
+/**  It arrived (the recipient or the server's log says so): mark it sent. */
+"sent" | 
+/**  Send it again, knowing the recipient may get it twice. */
+"resend";
+
+/**  Where a run stands; reported after each message. */
+export type RunProgress = RunProgress_Serialize | RunProgress_Deserialize;
+
+/**  Where a run stands; reported after each message. */
+export type RunProgress_Deserialize = {
+	/**  Messages this run found due. */
+	total: number,
+	done: number,
+	sent: number,
+	deferred: number,
+	failed: number,
+	uncertain: number,
+	/**  The recipient being sent to now. */
+	current?: string | null,
+};
+
+/**  Where a run stands; reported after each message. */
+export type RunProgress_Serialize = {
+	/**  Messages this run found due. */
+	total: number,
+	done: number,
+	sent: number,
+	deferred: number,
+	failed: number,
+	uncertain: number,
+	/**  The recipient being sent to now. */
+	current: string | null,
+};
+
 /**  A person named on a TLP:RED section. */
 export type SectionReader = {
 	person_id: string,
 	name: string,
 	email: string,
+};
+
+/**  How the connection is protected. */
+export type Security = 
+/**  TLS from the first byte (usually port 465). */
+"tls" | 
+/**  Plain connection upgraded with STARTTLS, which is required (usually port 587). */
+"starttls" | 
+/**  No encryption at all: only for a relay on this machine, and only when chosen. */
+"none";
+
+/**  What the sender is doing, for the Outbox view and the sidebar. */
+export type SenderStatus = SenderStatus_Serialize | SenderStatus_Deserialize;
+
+/**  What the sender is doing, for the Outbox view and the sidebar. */
+export type SenderStatus_Deserialize = {
+	/**  `idle`, `sending`, `paused`, `waiting_for_server`, `needs_attention` or `busy_elsewhere`. */
+	activity: string,
+	/**  The current (or last) batch. */
+	progress: RunProgress_Deserialize,
+	/**  Why the sender waits, in plain words. */
+	message?: string | null,
+	/**  When it will try the server again (waiting_for_server). */
+	retry_at?: string | null,
+	/**  The OS secret store cannot be used: the password is kept in memory, asked once per start. */
+	secret_store_problem?: string | null,
+};
+
+/**  What the sender is doing, for the Outbox view and the sidebar. */
+export type SenderStatus_Serialize = {
+	/**  `idle`, `sending`, `paused`, `waiting_for_server`, `needs_attention` or `busy_elsewhere`. */
+	activity: string,
+	/**  The current (or last) batch. */
+	progress: RunProgress_Serialize,
+	/**  Why the sender waits, in plain words. */
+	message: string | null,
+	/**  When it will try the server again (waiting_for_server). */
+	retry_at: string | null,
+	/**  The OS secret store cannot be used: the password is kept in memory, asked once per start. */
+	secret_store_problem: string | null,
 };
 
 /**  The sender identity and the own organisation. Empty means not set yet. */
@@ -905,8 +1091,67 @@ export type ShownMessage_Serialize = {
 	preview_key: string,
 };
 
+/**  The analyst's SMTP server. `host` empty means no server: messages are written as `.eml` files. */
+export type SmtpSettings = {
+	host: string,
+	port: number,
+	security: Security,
+	/**  Empty: the server takes mail without authentication (an in-house relay). */
+	username: string,
+	/**  An extra trusted certificate authority (PEM), for in-house relays. */
+	ca_pem: string,
+	reply_to: string,
+	copy_self: CopySelf,
+	/**  Messages per minute; 0 is no limit. */
+	rate_per_minute: number,
+	connect_timeout_secs: number,
+	/**  For every command; the reply after the message body may take up to 10 minutes (RFC 5321). */
+	command_timeout_secs: number,
+};
+
+/**  The mail server as the Settings screen shows it. */
+export type SmtpView = SmtpView_Serialize | SmtpView_Deserialize;
+
+/**  The mail server as the Settings screen shows it. */
+export type SmtpView_Deserialize = {
+	settings: SmtpSettings,
+	/**  A password is saved (in the OS secret store, or in memory for this session). */
+	password_saved: boolean,
+	/**  False when the OS has no secret store: the password lasts until Afterword closes. */
+	password_persistent: boolean,
+	/**  Why the OS secret store cannot be used, if it cannot. */
+	secret_store_problem?: string | null,
+	/**  Where messages go as .eml files while no server is set. */
+	eml_folder: string,
+};
+
+/**  The mail server as the Settings screen shows it. */
+export type SmtpView_Serialize = {
+	settings: SmtpSettings,
+	/**  A password is saved (in the OS secret store, or in memory for this session). */
+	password_saved: boolean,
+	/**  False when the OS has no secret store: the password lasts until Afterword closes. */
+	password_persistent: boolean,
+	/**  Why the OS secret store cannot be used, if it cannot. */
+	secret_store_problem: string | null,
+	/**  Where messages go as .eml files while no server is set. */
+	eml_folder: string,
+};
+
 /**  The life cycle: open → investigating → contained → resolved → closed (and back, if reopened). */
 export type Status = "open" | "investigating" | "contained" | "resolved" | "closed";
+
+/**  The steps of reaching a server and handing it a message, in order. */
+export type Step = "lookup" | "connect" | "tls" | "authenticate" | "accepted";
+
+/**  One step of a server test: done, failed (with why, in plain words) or not needed. */
+export type StepResult = {
+	step: Step,
+	label: string,
+	/**  `ok`, `failed` or `skipped` (not needed with these settings, or not reached). */
+	status: string,
+	detail: string,
+};
 
 export type TechnicalLevel = "non_technical" | "technical" | "expert";
 
@@ -1008,6 +1253,20 @@ export type Template_Serialize = {
 	/**  Markdown with minijinja (Jinja2) tags. */
 	body: string,
 	updated_at: string,
+};
+
+export type TestReport = {
+	ok: boolean,
+	steps: StepResult[],
+};
+
+/**  Everything a thank-you sent to a person: "thanked on DATE for INCIDENT". */
+export type Thanks = {
+	incident_id: string,
+	incident_reference: string,
+	incident_title: string,
+	sent_at: string,
+	message_id: string,
 };
 
 export type Theme = "system" | "light" | "dark";
