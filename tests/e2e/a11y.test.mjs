@@ -82,13 +82,13 @@ async function go(d, hash, ready) {
 
 function seed(ws) {
   const incident = setUpIncident(ws);
-  cli(ws, 'incident', 'add', '--title', 'Lost laptop', '--kind', 'security_incident', '--tlp', 'green');
-  return incident;
+  const laptop = JSON.parse(cli(ws, '--json', 'incident', 'add', '--title', 'Lost laptop', '--kind', 'security_incident', '--tlp', 'green'));
+  return { incident, laptop };
 }
 
 test('axe-core: no serious or critical violations on any screen, light and dark', { timeout: 300000 }, async (t) => {
   const ws = workspace('a11y');
-  const incident = seed(ws);
+  const { incident, laptop } = seed(ws);
   const failures = [];
   const seen = [];
 
@@ -99,6 +99,11 @@ test('axe-core: no serious or critical violations on any screen, light and dark'
     await go(d, `#/incidents/${incident.id}/compose`, '[data-testid="generate-messages"]');
     await d.click('[data-testid="generate-messages"]');
     await waitFor('three messages', async () => (await d.findAll('[data-testid="message-row"]')).length === 3);
+
+    // Something in Recently deleted: the second incident, deleted from its screen.
+    await go(d, `#/incidents/${laptop.id}`, '[data-testid="delete-incident"]');
+    await d.click('[data-testid="delete-incident"]');
+    await d.find('[data-testid="incident-search"]');
 
     // IDs of a person and a template, from their lists.
     await go(d, '#/people', '[data-testid="person-row"]');
@@ -119,6 +124,7 @@ test('axe-core: no serious or critical violations on any screen, light and dark'
       ['templates', '#/templates', '[data-testid="template-row"]'],
       ['template', templateHash, '[data-testid="template-editor"]'],
       ['settings', '#/settings', '[data-testid="theme-select"]'],
+      ['deleted', '#/deleted', '[data-testid="deleted-row"]'],
     ];
 
     for (const theme of ['light', 'dark']) {
@@ -136,6 +142,7 @@ test('axe-core: no serious or critical violations on any screen, light and dark'
         failures.push(...violations.filter((v) => FAILING.has(v.impact)).map((v) => [where, v]));
         if (theme === 'light' && name === 'settings') await d.screenshot('a11y-settings-light');
         if (theme === 'dark' && name === 'compose') await d.screenshot('a11y-compose-dark');
+        if (name === 'deleted') await d.screenshot(`a11y-deleted-${theme}`);
       }
     }
   });
