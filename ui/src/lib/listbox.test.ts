@@ -77,3 +77,24 @@ describe('from a search box into its results', () => {
     root.remove();
   });
 });
+
+describe('results that are not links', () => {
+  it('Enter picks a result that is a radio (the merge dialog’s candidates)', () => {
+    const root = document.createElement('form');
+    root.innerHTML = `<input data-focus="list" /><input type="radio" name="d" value="a" data-result /><input type="radio" name="d" value="b" data-result />`;
+    document.body.appendChild(root);
+    const stop = searchResults(root);
+    const [search, a, b] = Array.from(root.querySelectorAll('input'));
+    search?.focus();
+    search?.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, cancelable: true }));
+    a?.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, cancelable: true }));
+    expect(document.activeElement).toBe(b);
+    expect(b?.checked).toBe(false);
+    const enter = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true });
+    b?.dispatchEvent(enter);
+    expect(enter.defaultPrevented).toBe(true);
+    expect(b?.checked).toBe(true);
+    stop();
+    root.remove();
+  });
+});
