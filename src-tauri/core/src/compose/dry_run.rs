@@ -66,51 +66,31 @@ impl Store {
             rows.into_iter().partition(|r| r.summary.state == MessageState::Skipped);
 
         // Rendering and writing are independent per message: spread both over the cores.
-        let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
-        let chunk = to_render.len().div_ceil(workers).max(1);
+        let results = in_parallel(&to_render, |n, row, cache| -> Result<std::result::Result<usize, RenderProblem>> {
+            match render_one(&batch, &rules, row, n + 1, date, cache) {
+                Ok((name, bytes, findings)) => {
+                    let path = folder.join(&name);
+                    std::fs::write(&path, bytes).map_err(|source| Error::Io {
+                        context: format!("Could not write {}", path.display()),
+                        source,
+                    })?;
+                    Ok(Ok(findings))
+                }
+                Err(problem) => Ok(Err(problem)),
+            }
+        });
         let mut report =
             RenderReport { folder: folder.display().to_string(), skipped: skipped.len() as u32, ..Default::default() };
-        std::thread::scope(|scope| -> Result<()> {
-            let handles: Vec<_> = to_render
-                .chunks(chunk)
-                .enumerate()
-                .map(|(n, rows)| {
-                    let (batch, rules) = (&batch, &rules);
-                    scope.spawn(move || -> Result<RenderReport> {
-                        let mut cache = TemplateCache::default();
-                        let mut part = RenderReport::default();
-                        for (i, row) in rows.iter().enumerate() {
-                            match render_one(batch, rules, row, n * chunk + i + 1, date, &mut cache) {
-                                Ok((name, bytes, findings)) => {
-                                    let path = folder.join(&name);
-                                    std::fs::write(&path, bytes).map_err(|source| Error::Io {
-                                        context: format!("Could not write {}", path.display()),
-                                        source,
-                                    })?;
-                                    part.written += 1;
-                                    part.findings += findings as u32;
-                                    part.messages_with_findings += u32::from(findings > 0);
-                                }
-                                Err(problem) => part.problems.push(problem),
-                            }
-                        }
-                        Ok(part)
-                    })
-                })
-                .collect();
-            for handle in handles {
-                let part = handle.join().map_err(|_| Error::Io {
-                    context: "Rendering stopped unexpectedly (a rendering thread failed); nothing more was written"
-                        .into(),
-                    source: std::io::Error::other("rendering thread panicked"),
-                })??;
-                report.written += part.written;
-                report.findings += part.findings;
-                report.messages_with_findings += part.messages_with_findings;
-                report.problems.extend(part.problems);
+        for result in results {
+            match result? {
+                Ok(findings) => {
+                    report.written += 1;
+                    report.findings += findings as u32;
+                    report.messages_with_findings += u32::from(findings > 0);
+                }
+                Err(problem) => report.problems.push(problem),
             }
-            Ok(())
-        })?;
+        }
         Ok(report)
     }
 }
@@ -173,6 +153,33 @@ pub(crate) fn final_message<'b>(
     };
     let findings = shown.findings.len();
     Ok((envelope, super::markdown::MailBody { html: shown.html, text: shown.text }, findings))
+}
+
+/// `work(index, item, cache)` for every item, spread over the cores (each thread with its own
+/// template cache); results in the items' order.
+pub(crate) fn in_parallel<'b, T: Sync, R: Send>(
+    items: &[T],
+    work: impl Fn(usize, &T, &mut TemplateCache<'b>) -> R + Sync,
+) -> Vec<R> {
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+    let chunk = items.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .enumerate()
+            .map(|(n, part)| {
+                let work = &work;
+                scope.spawn(move || {
+                    let mut cache = TemplateCache::default();
+                    part.iter().enumerate().map(|(i, item)| work(n * chunk + i, item, &mut cache)).collect::<Vec<R>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
 }
 
 fn row_clone(row: &MessageRow) -> MessageRow {

@@ -9,9 +9,9 @@
 use super::server::{CopySelf, SmtpSettings};
 use crate::audit;
 use crate::compose::batch::IncidentBatch;
-use crate::compose::compose_one::TemplateCache;
-use crate::compose::dry_run::{final_message, Extras, RenderProblem};
+use crate::compose::dry_run::{final_message, in_parallel, Extras, RenderProblem};
 use crate::compose::eml::build_eml;
+use crate::compose::messages::MessageRow;
 use crate::error::{Error, Result};
 use crate::model::MessageState;
 use crate::store::Store;
@@ -134,20 +134,20 @@ impl Store {
         let date = self.clock.now();
         let extras = extras_for(&server, &batch.settings.sender_email);
         let mut report = QueueReport::default();
-        let mut cache = TemplateCache::default();
+        let approved: Vec<&MessageRow> = rows
+            .iter()
+            .filter(|row| {
+                report.not_approved += u32::from(row.summary.state == MessageState::Draft);
+                row.summary.state == MessageState::Approved
+            })
+            .collect();
+        // Rendering is independent per message: spread it over the cores.
+        let built = in_parallel(&approved, |_, row, cache| {
+            final_message(&batch, &rules, row, date, &extras, cache)
+                .and_then(|(envelope, body, _)| build_eml(&envelope, &body).map_err(|e| e.to_string()))
+        });
         let mut ready = Vec::new();
-        for row in &rows {
-            match row.summary.state {
-                MessageState::Approved => {}
-                MessageState::Draft => {
-                    report.not_approved += 1;
-                    continue;
-                }
-                _ => continue,
-            }
-            let problem = |message: String| RenderProblem { person_email: row.summary.person_email.clone(), message };
-            let built = final_message(&batch, &rules, row, date, &extras, &mut cache)
-                .and_then(|(envelope, body, _)| build_eml(&envelope, &body).map_err(|e| e.to_string()));
+        for (row, built) in approved.into_iter().zip(built) {
             match built {
                 Ok(eml) => {
                     let mut recipients = vec![row.summary.person_email.clone()];
@@ -156,7 +156,9 @@ impl Store {
                     }
                     ready.push((row, eml, recipients.join("\n")));
                 }
-                Err(message) => report.problems.push(problem(message)),
+                Err(message) => {
+                    report.problems.push(RenderProblem { person_email: row.summary.person_email.clone(), message })
+                }
             }
         }
         let now = self.now();
