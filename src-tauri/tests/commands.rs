@@ -1,14 +1,17 @@
 //! The shell's commands through Tauri's real IPC layer (mock runtime, no window), against a
 //! real core and database in a temp data dir; plus the generated bindings being current.
 
+use afterword_app::sender::{Notifier, Sender};
 use afterword_app::{specta_builder, AppState};
 use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::{InvokeRequest, WebviewWindowBuilder};
 use tauri::{Manager, WebviewWindow};
 
 struct App {
     _dir: tempfile::TempDir,
+    notified: Arc<Mutex<Vec<String>>>,
     _app: tauri::App<MockRuntime>,
     window: WebviewWindow<MockRuntime>,
 }
@@ -20,16 +23,28 @@ fn app() -> App {
 /// The app over the data folder `dir`, whatever it holds.
 fn app_in(dir: tempfile::TempDir) -> App {
     let state = AppState::open(dir.path().to_path_buf());
+    let notified = Arc::new(Mutex::new(Vec::new()));
+    let sender = Sender::start(dir.path().to_path_buf(), Box::new(Recorded(Arc::clone(&notified))));
     let app = mock_builder()
         .plugin(tauri_plugin_store::Builder::default().build())
         .manage(state)
+        .manage(sender)
         .invoke_handler(specta_builder::<MockRuntime>().invoke_handler())
         .build(mock_context(noop_assets()))
         .unwrap();
     // The mock runtime does not run setup hooks; install preferences as the app's setup does.
     afterword_app::preferences::install(app.handle()).unwrap();
     let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    App { _dir: dir, _app: app, window }
+    App { _dir: dir, notified, _app: app, window }
+}
+
+/// Keeps the desktop notifications the sender would show.
+struct Recorded(Arc<Mutex<Vec<String>>>);
+
+impl Notifier for Recorded {
+    fn batch_ended(&self, title: &str, body: &str) {
+        self.0.lock().unwrap().push(format!("{title} {body}").trim().to_string());
+    }
 }
 
 /// Invokes `cmd` with `args` as the UI would; `Ok(json)` or `Err(json)`.
@@ -121,6 +136,56 @@ fn an_unopenable_database_makes_every_command_explain_why() {
 
 /// Keeps `ui/src/lib/bindings.ts` in step with the Rust signatures: regenerates it, and fails
 /// in CI if the committed file was stale.
+#[test]
+fn queued_messages_leave_by_themselves_as_eml_files_without_a_server() {
+    let app = app();
+    let dir = app._dir.path();
+    let incident = {
+        let store = afterword_core::Store::open_in(dir).unwrap();
+        store.set_setting(afterword_core::SettingKey::SenderEmail, "sam@corp.example").unwrap();
+        let incident = store
+            .create_incident(&afterword_core::IncidentInput { title: "Phishing wave".into(), ..Default::default() })
+            .unwrap();
+        for (name, email) in [("Jane Doe", "jane@corp.example"), ("Tom Ortega", "tom@corp.example")] {
+            let line = format!("{name} <{email}> - reported the mail");
+            let request = afterword_core::QuickAddRequest {
+                incident_id: incident.id.clone(),
+                line,
+                new_person: Some(afterword_core::PersonInput { name: name.into(), ..Default::default() }),
+            };
+            store.quick_add(&request).unwrap();
+        }
+        store.generate_messages(&incident.reference).unwrap();
+        store.approve_all_messages(&incident.reference, true).unwrap();
+        incident
+    };
+    let view = call(&app, "get_smtp_settings", json!({})).unwrap();
+    assert_eq!(view["settings"]["host"], "");
+    let report = call(&app, "queue_incident", json!({ "incident": incident.reference })).unwrap();
+    assert_eq!(report["queued"], 2);
+
+    // The background sender was woken by the queueing: wait for it, bounded.
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let state = loop {
+        let state = call(&app, "outbox_state", json!({})).unwrap();
+        if state["counts"]["sent"] == 2 || std::time::Instant::now() > until {
+            break state;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(state["counts"]["sent"], 2, "{state}");
+    assert_eq!(state["sender"]["activity"], "idle", "{state}");
+    let files = std::fs::read_dir(dir.join("outbox")).unwrap().count();
+    assert_eq!(files, 2);
+    let entries = call(&app, "list_outbox", json!({ "incident": null })).unwrap();
+    assert!(entries.as_array().unwrap().iter().all(|e| e["state"] == "sent"), "{entries}");
+    let jane = entries.as_array().unwrap().iter().find(|e| e["recipient"] == "jane@corp.example").unwrap();
+    let thanks = call(&app, "thanks_for", json!({ "person": jane["person_id"] })).unwrap();
+    assert_eq!(thanks[0]["incident_reference"], incident.reference.as_str());
+    let notified = app.notified.lock().unwrap().clone();
+    assert_eq!(notified, vec!["2 thank-yous sent".to_string()]);
+}
+
 #[test]
 fn typescript_bindings_are_current() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(afterword_app::BINDINGS_PATH);
