@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cssString, formatDate, hue, initials, plural } from './format';
+import { cssString, formatCount, formatDate, hue, initials, matchesWords, plural } from './format';
 import { toggle } from './filters.svelte';
 
 describe('format', () => {
@@ -18,6 +18,8 @@ describe('format', () => {
     expect(initials('')).toBe('?');
     expect(plural(1, 'person', 'people')).toBe('1 person');
     expect(plural(3, 'contribution')).toBe('3 contributions');
+    expect(plural(5000, 'person', 'people')).toBe('5,000 people');
+    expect(formatCount(1234567)).toBe('1,234,567');
   });
 
   it('picks the same avatar colour for the same email', () => {
@@ -44,5 +46,14 @@ describe('cssString', () => {
     div.setAttribute('data-id', 'x"y\\z');
     document.body.append(div);
     expect(document.querySelector(`[data-id="${cssString('x"y\\z')}"]`)).toBe(div);
+  });
+});
+
+describe('matchesWords', () => {
+  it('finds every word in any order, ignoring case and accents', () => {
+    expect(matchesWords('María López maria@corp.example Corp', 'lopez maria')).toBe(true);
+    expect(matchesWords('María López', 'LÓPEZ')).toBe(true);
+    expect(matchesWords('María López', 'maria smith')).toBe(false);
+    expect(matchesWords('anything', '   ')).toBe(true);
   });
 });

@@ -23,9 +23,30 @@ export function formatDateTime(iso: string | null | undefined): string {
   return `${date.getDate()} ${MONTHS[date.getMonth()]} ${date.getFullYear()}, ${hh}:${mm}`;
 }
 
-/** `1 contribution`, `3 contributions`. */
+const NUMBERS = new Intl.NumberFormat('en-GB');
+
+/** `12,345`: every count in the app is written the same way. */
+export function formatCount(count: number): string {
+  return NUMBERS.format(count);
+}
+
+/** `1 contribution`, `3 contributions`, `5,000 people`. */
 export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
+  return `${formatCount(count)} ${count === 1 ? one : many}`;
+}
+
+/** Lower case without accents, for matching what people type against names. */
+export function foldText(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/** Does `haystack` contain every word of `query`, in any order (case and accents ignored)? */
+export function matchesWords(haystack: string, query: string): boolean {
+  const text = foldText(haystack);
+  return foldText(query)
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((word) => text.includes(word));
 }
 
 /** Up to two initials for an avatar. */

@@ -40,6 +40,35 @@ const detail: Detail = {
 };
 
 describe('IncidentDetail', () => {
+  it('shows a big incident a page at a time, with a filter over every contributor', async () => {
+    const many: Detail = {
+      incident: incident({ contribution_count: 250, contributor_count: 250 }),
+      contributions: Array.from({ length: 250 }, (_, n) =>
+        row(`c${n}`, `p${String(n).padStart(3, '0')}`, n === 249 ? 'Zoë Ångström' : `Person ${n}`, n === 7 ? 'pulled the firewall exports' : 'reported the mail'),
+      ),
+    };
+    const backend = fakeBackend({ getIncident: async () => many, searchPeople: async () => [] });
+    render(IncidentDetail, withBackend(backend, { id: 'i1' }));
+
+    expect(await screen.findAllByTestId('contributor')).toHaveLength(100);
+    const more = screen.getByTestId('contributors-more');
+    expect(more.textContent).toContain('100 of 150 left');
+    await fireEvent.click(more);
+    expect(screen.getAllByTestId('contributor')).toHaveLength(200);
+
+    // The filter looks at everyone, not only the page on screen: words in any order, accents ignored.
+    const filter = screen.getByTestId('contributor-filter');
+    await fireEvent.input(filter, { target: { value: 'angstrom zoe' } });
+    await waitFor(() => expect(screen.getAllByTestId('contributor')).toHaveLength(1));
+    expect(screen.getByTestId('contributor').textContent).toContain('Zoë Ångström');
+    expect(screen.getByTestId('contributor-filter-count').textContent).toContain('1 of 250');
+    await fireEvent.input(filter, { target: { value: 'firewall' } });
+    await waitFor(() => expect(screen.getByTestId('contributor').textContent).toContain('Person 7'));
+    await fireEvent.input(filter, { target: { value: 'nobody-like-this' } });
+    await waitFor(() => expect(screen.getByTestId('contributor-no-match')).toBeTruthy());
+    expect(screen.queryByTestId('contributors-more')).toBeNull();
+  });
+
   it('groups contributions by person', async () => {
     const backend = fakeBackend({ getIncident: async () => detail, searchPeople: async () => [person()] });
     render(IncidentDetail, withBackend(backend, { id: 'i1' }));
