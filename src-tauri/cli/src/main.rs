@@ -18,6 +18,7 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     let json = cli.json;
     // check-tone needs no database and has exit codes of its own (1: findings, 2: error).
@@ -63,4 +64,22 @@ fn run(cli: Cli) -> Result<i32, Error> {
         }
     };
     done.map(|()| 0)
+}
+
+/// `afterword outbox status | head` closes the pipe early: end quietly, as other command-line
+/// tools do (status 141, as if killed by SIGPIPE), instead of panicking in `println!`.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
 }
