@@ -20,8 +20,17 @@ import type {
   IncidentPage,
   IpcError,
   MessageSummary,
+  OutboxEntry,
+  OutboxState,
   OutcomeSection,
   OutcomeSectionInput,
+  QueueReport,
+  Resolution,
+  SenderStatus,
+  SmtpSettings,
+  SmtpView,
+  TestReport,
+  Thanks,
   Overview,
   Person,
   PersonDetail,
@@ -225,6 +234,30 @@ export interface Backend {
   chooseFolder(title: string): Promise<string | null>;
   /** Shows a folder in the system's file manager. */
   openFolder(folder: string): Promise<void>;
+
+  // delivery: the mail server, the outbox and the background sender
+  getSmtpSettings(): Promise<SmtpView>;
+  /** Saves the server; a non-empty `password` goes to the secret store first. */
+  saveSmtpSettings(input: SmtpSettings, password: string | null): Promise<SmtpView>;
+  forgetSmtpPassword(): Promise<SmtpView>;
+  /** Sends a test message with the saved settings (or a typed, unsaved `password`). */
+  testSmtp(to: string | null, password: string | null): Promise<TestReport>;
+  /** Approved messages of an incident → queued; the sender starts on them. */
+  queueIncident(incident: string): Promise<QueueReport>;
+  listOutbox(incident: string | null): Promise<OutboxEntry[]>;
+  outboxState(): Promise<OutboxState>;
+  sendNow(): Promise<SenderStatus>;
+  pauseSending(): Promise<SenderStatus>;
+  resumeSending(): Promise<SenderStatus>;
+  /** Cancels queued or deferred messages; answers how many were cancelled. */
+  cancelOutbox(ids: string[]): Promise<number>;
+  /** Puts failed or cancelled messages back in the queue; answers how many moved. */
+  retryOutbox(ids: string[]): Promise<number>;
+  resolveUncertain(id: string, resolution: Resolution): Promise<OutboxEntry>;
+  /** The thank-yous sent to a person, newest first. */
+  thanksFor(person: string): Promise<Thanks[]>;
+  /** Opens the folder of .eml files (messages go there while no server is set); answers its path. */
+  openOutboxFolder(): Promise<string>;
 }
 
 /** The real backend: the Tauri commands generated into bindings.ts. */
@@ -306,4 +339,20 @@ export const tauriBackend: Backend = {
   openFolder: async (folder) => {
     await call(commands.openFolder(folder));
   },
+
+  getSmtpSettings: () => call(commands.getSmtpSettings()),
+  saveSmtpSettings: (input, password) => call(commands.saveSmtpSettings(input, password)),
+  forgetSmtpPassword: () => call(commands.forgetSmtpPassword()),
+  testSmtp: (to, password) => call(commands.testSmtp(to, password)),
+  queueIncident: (incident) => call(commands.queueIncident(incident)),
+  listOutbox: (incident) => call(commands.listOutbox(incident)),
+  outboxState: () => call(commands.outboxState()),
+  sendNow: () => call(commands.sendNow()),
+  pauseSending: () => call(commands.pauseSending()),
+  resumeSending: () => call(commands.resumeSending()),
+  cancelOutbox: (ids) => call(commands.cancelOutbox(ids)),
+  retryOutbox: (ids) => call(commands.retryOutbox(ids)),
+  resolveUncertain: (id, resolution) => call(commands.resolveUncertain(id, resolution)),
+  thanksFor: (person) => call(commands.thanksFor(person)),
+  openOutboxFolder: () => call(commands.openOutboxFolder()),
 };

@@ -8,6 +8,7 @@ import {
   SEVERITY_LABELS,
   STATUS_LABELS,
   STATUSES,
+  STEP_LABELS,
   TECHNICAL_LEVEL_LABELS,
   THEME_LABELS,
   TLP_LABELS,
@@ -42,6 +43,7 @@ describe('label maps', () => {
     ['Theme', THEME_LABELS],
     ['MessageState', MESSAGE_STATE_LABELS],
     ['ToneCategory', TONE_LABELS],
+    ['Step', STEP_LABELS],
   ];
 
   it.each(maps)('%s has a label for exactly the values in bindings.ts', (typeName, labels) => {

@@ -4,11 +4,14 @@
 
 import type {
   Audience,
+  CopySelf,
   CreditRole,
   IncidentKind,
   MessageState,
   Severity,
+  Security,
   Status,
+  Step,
   TechnicalLevel,
   Theme,
   Tlp,
@@ -105,6 +108,36 @@ export const TONE_LABELS: Record<ToneCategory, string> = {
   reading_level: 'Hard to read',
   missing_thanks: 'No thank-you yet',
   missing_outcome: 'Does not say how it ended',
+};
+
+/** How the connection to the mail server is protected. */
+export const SECURITY_LABELS: Record<Security, string> = {
+  tls: 'TLS',
+  starttls: 'STARTTLS',
+  none: 'None',
+};
+
+/** What each choice means, for the hint under the security setting. */
+export const SECURITY_HINTS: Record<Security, string> = {
+  tls: 'Encrypted from the first byte, usually on port 465.',
+  starttls: 'Starts plain and must switch to encryption before anything is sent, usually on port 587.',
+  none: 'No encryption at all: only for a mail relay running on this machine (localhost).',
+};
+
+/** Whether the analyst gets a copy of every thank-you. */
+export const COPY_SELF_LABELS: Record<CopySelf, string> = {
+  no: 'No copy',
+  cc: 'Cc (recipients see it)',
+  bcc: 'Bcc (hidden from recipients)',
+};
+
+/** The steps of the mail server test, in order. */
+export const STEP_LABELS: Record<Step, string> = {
+  lookup: 'Name lookup',
+  connect: 'Connect',
+  tls: 'TLS',
+  authenticate: 'Authentication',
+  accepted: 'Message accepted',
 };
 
 export const THEME_LABELS: Record<Theme, string> = {

@@ -14,10 +14,16 @@ export type Route =
   | { name: 'templates' }
   /** A template's editor; the id `new` is a template not saved yet. */
   | { name: 'template'; id: string }
-  | { name: 'settings' }
+  /** Settings; `section` scrolls to one part of it (the mail server, from the Outbox). */
+  | { name: 'settings'; section?: SettingsSection }
+  /** Every message handed to the sender, with its state. */
+  | { name: 'outbox' }
   /** Deleted incidents, people and contributions that can be restored. */
   | { name: 'deleted' }
   | { name: 'home' };
+
+/** The parts of Settings a link can point at. */
+export type SettingsSection = 'mail-server';
 
 /** The template id that stands for a new, unsaved template. */
 export const NEW_TEMPLATE = 'new';
@@ -40,7 +46,9 @@ export function parseHash(hash: string): Route {
     case 'templates':
       return id ? { name: 'template', id } : { name: 'templates' };
     case 'settings':
-      return { name: 'settings' };
+      return id === 'mail-server' ? { name: 'settings', section: id } : { name: 'settings' };
+    case 'outbox':
+      return { name: 'outbox' };
     case 'deleted':
       return { name: 'deleted' };
     default:
@@ -66,6 +74,8 @@ export function href(route: Route): string {
       return `#/people/${encodeURIComponent(route.id)}`;
     case 'template':
       return `#/templates/${encodeURIComponent(route.id)}`;
+    case 'settings':
+      return route.section ? `#/settings/${route.section}` : '#/settings';
     case 'home':
       return '#/';
     default:
@@ -74,7 +84,7 @@ export function href(route: Route): string {
 }
 
 /** The section a route belongs to, for highlighting the sidebar. */
-export function sectionOf(route: Route): 'incidents' | 'people' | 'templates' | 'settings' | 'deleted' | null {
+export function sectionOf(route: Route): 'incidents' | 'people' | 'templates' | 'outbox' | 'settings' | 'deleted' | null {
   switch (route.name) {
     case 'incidents':
     case 'incident':
@@ -88,6 +98,8 @@ export function sectionOf(route: Route): 'incidents' | 'people' | 'templates' | 
       return 'templates';
     case 'settings':
       return 'settings';
+    case 'outbox':
+      return 'outbox';
     case 'deleted':
       return 'deleted';
     default:

@@ -11,6 +11,9 @@ describe('router', () => {
     expect(parseHash('#/people/')).toEqual({ name: 'people' });
     expect(parseHash('#/people/p%2F1')).toEqual({ name: 'person', id: 'p/1' });
     expect(parseHash('#/settings')).toEqual({ name: 'settings' });
+    expect(parseHash('#/settings/mail-server')).toEqual({ name: 'settings', section: 'mail-server' });
+    expect(parseHash('#/settings/elsewhere')).toEqual({ name: 'settings' });
+    expect(parseHash('#/outbox')).toEqual({ name: 'outbox' });
     expect(parseHash('#/templates')).toEqual({ name: 'templates' });
     expect(parseHash('#/templates/')).toEqual({ name: 'templates' });
     expect(parseHash('#/templates/01JT')).toEqual({ name: 'template', id: '01JT' });
@@ -36,6 +39,8 @@ describe('router', () => {
       { name: 'template', id: '01JT/x y' },
       { name: 'template', id: NEW_TEMPLATE },
       { name: 'settings' },
+      { name: 'settings', section: 'mail-server' },
+      { name: 'outbox' },
       { name: 'deleted' },
     ];
     for (const route of routes) expect(parseHash(href(route))).toEqual(route);
@@ -48,6 +53,8 @@ describe('router', () => {
     expect(sectionOf({ name: 'templates' })).toBe('templates');
     expect(sectionOf({ name: 'template', id: 'x' })).toBe('templates');
     expect(sectionOf({ name: 'deleted' })).toBe('deleted');
+    expect(sectionOf({ name: 'outbox' })).toBe('outbox');
+    expect(sectionOf({ name: 'settings', section: 'mail-server' })).toBe('settings');
     expect(sectionOf({ name: 'welcome' })).toBeNull();
   });
 

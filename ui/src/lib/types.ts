@@ -5,6 +5,16 @@
 export type {
   Audience,
   ComposeWarning,
+  CopySelf,
+  OutboxCounts,
+  QueueReport,
+  Resolution,
+  Security,
+  SmtpSettings,
+  Step,
+  StepResult,
+  TestReport,
+  Thanks,
   CreditRole,
   Deleted,
   DeletedItem,
@@ -59,7 +69,12 @@ import type {
   Closeout_Serialize,
   MessagePreview_Serialize,
   MessageSummary_Serialize,
+  OutboxEntry_Serialize,
+  OutboxState_Serialize,
   OutcomeSectionInput_Deserialize,
+  RunProgress_Serialize,
+  SenderStatus_Serialize,
+  SmtpView_Serialize,
   ShownMessage_Serialize,
   TemplateInput_Deserialize,
   TemplateTrial_Serialize,
@@ -90,6 +105,12 @@ export type BulkApproval = BulkApproval_Serialize;
 export type BlockedMessage = BlockedMessage_Serialize;
 export type Closeout = Closeout_Serialize;
 export type CloseoutItem = CloseoutItem_Serialize;
+/** The mail server settings with whether a password is saved and where .eml files go. */
+export type SmtpView = SmtpView_Serialize;
+export type OutboxEntry = OutboxEntry_Serialize;
+export type OutboxState = OutboxState_Serialize;
+export type SenderStatus = SenderStatus_Serialize;
+export type RunProgress = RunProgress_Serialize;
 
 // requests
 export type IncidentFilter = IncidentFilter_Deserialize;

@@ -10,8 +10,12 @@ import type {
   Incident,
   MessagePreview,
   MessageSummary,
+  OutboxEntry,
+  OutboxState,
   OutcomeSection,
   Person,
+  SenderStatus,
+  SmtpView,
   Settings,
   ShownMessage,
   Template,
@@ -82,6 +86,21 @@ export function fakeBackend(overrides: Partial<Backend> = {}): FakeBackend {
     'renderMessages',
     'chooseFolder',
     'openFolder',
+    'getSmtpSettings',
+    'saveSmtpSettings',
+    'forgetSmtpPassword',
+    'testSmtp',
+    'queueIncident',
+    'listOutbox',
+    'outboxState',
+    'sendNow',
+    'pauseSending',
+    'resumeSending',
+    'cancelOutbox',
+    'retryOutbox',
+    'resolveUncertain',
+    'thanksFor',
+    'openOutboxFolder',
   ];
   const fake = {} as Record<string, Mock>;
   for (const name of methods) {
@@ -278,4 +297,66 @@ export function closeoutItem(overrides: Partial<CloseoutItem> = {}): CloseoutIte
 export function closeoutOf(items: CloseoutItem[]): Closeout {
   const done = items.filter((item) => item.done).length;
   return { items, done, loose_ends: items.length - done };
+}
+
+export function smtpView(overrides: Partial<SmtpView> = {}, settings: Partial<SmtpView['settings']> = {}): SmtpView {
+  return {
+    settings: {
+      host: 'smtp.corp.example',
+      port: 587,
+      security: 'starttls',
+      username: 'sam@corp.example',
+      ca_pem: '',
+      reply_to: '',
+      copy_self: 'no',
+      rate_per_minute: 0,
+      connect_timeout_secs: 15,
+      command_timeout_secs: 60,
+      ...settings,
+    },
+    password_saved: true,
+    password_persistent: true,
+    secret_store_problem: null,
+    eml_folder: '/home/sam/.local/share/afterword/outbox',
+    ...overrides,
+  };
+}
+
+export function outboxEntry(overrides: Partial<OutboxEntry> = {}): OutboxEntry {
+  return {
+    id: 'm1',
+    message_id: '01JMSG@corp.example',
+    incident_id: 'i1',
+    incident_reference: 'INC-2026-0001',
+    person_id: 'p1',
+    person_name: 'Jane Whitfield',
+    recipient: 'jane@corp.com',
+    state: 'queued',
+    attempts: 0,
+    last_reply: '',
+    next_attempt_at: null,
+    queued_at: '2026-11-25T09:00:00Z',
+    sent_at: null,
+    transport: 'smtp',
+    ...overrides,
+  };
+}
+
+export function senderStatus(overrides: Partial<SenderStatus> = {}, progress: Partial<SenderStatus['progress']> = {}): SenderStatus {
+  return {
+    activity: 'idle',
+    progress: { total: 0, done: 0, sent: 0, deferred: 0, failed: 0, uncertain: 0, current: null, ...progress },
+    message: null,
+    retry_at: null,
+    secret_store_problem: null,
+    ...overrides,
+  };
+}
+
+/** The outbox's counts (all zero unless given) and the sender's status. */
+export function outboxState(counts: Partial<OutboxState['counts']> = {}, sender: SenderStatus = senderStatus()): OutboxState {
+  return {
+    counts: { queued: 0, sending: 0, deferred: 0, sent: 0, failed: 0, uncertain: 0, cancelled: 0, ...counts },
+    sender,
+  };
 }

@@ -8,9 +8,9 @@ describe('CloseoutChecklist', () => {
     const backend = fakeBackend({
       closeout: async () =>
         closeoutOf([
-          closeoutItem({ person_id: 'a', person_name: 'Ann Lee', state: 'approved', done: true }),
+          closeoutItem({ person_id: 'a', person_name: 'Ann Lee', state: 'sent', done: true }),
           closeoutItem({ person_id: 'b', person_name: 'Bo Chen', state: 'skipped', skip_reason: 'Thanked in person', done: true }),
-          closeoutItem({ person_id: 'c', person_name: 'Cy Dunn', state: 'draft', done: false }),
+          closeoutItem({ person_id: 'c', person_name: 'Cy Dunn', state: 'approved', done: false }),
           closeoutItem({ person_id: 'd', person_name: 'Di Eve', state: null, message_id: null, done: false }),
         ]),
     });
@@ -18,9 +18,10 @@ describe('CloseoutChecklist', () => {
     expect((await screen.findByTestId('closeout-count')).textContent).toBe('2 of 4 done');
     const items = within(screen.getByTestId('closeout-list')).getAllByTestId('closeout-item');
     expect(items.map((i) => i.getAttribute('data-done'))).toEqual(['true', 'true', 'false', 'false']);
-    expect(items[0]!.textContent).toContain('Approved');
+    expect(items[0]!.textContent).toContain('Thanked: the message was sent');
     expect(items[1]!.textContent).toContain('Skipped: Thanked in person');
-    expect(items[2]!.textContent).toContain('Draft');
+    // Approved is not thanked yet: only a sent message counts.
+    expect(items[2]!.textContent).toContain('Approved — not sent yet');
     expect(items[3]!.textContent).toContain('No message yet');
     const link = screen.getByTestId('closeout-compose');
     expect(link.getAttribute('href')).toBe('#/incidents/i1/compose');
@@ -30,7 +31,7 @@ describe('CloseoutChecklist', () => {
 
   it('says when everyone is done', async () => {
     const backend = fakeBackend({
-      closeout: async () => closeoutOf([closeoutItem({ state: 'approved', done: true })]),
+      closeout: async () => closeoutOf([closeoutItem({ state: 'sent', done: true })]),
     });
     render(CloseoutChecklist, withBackend(backend, { incidentId: 'i1' }));
     await screen.findByText(/Everyone has been thanked/);
