@@ -242,6 +242,22 @@ fn cancel_and_retry_move_only_the_right_states() {
 }
 
 #[test]
+fn a_cancelled_message_can_be_reworked_and_queued_again_with_its_new_text() {
+    let f = fixture(1);
+    approve_and_queue(&f);
+    let id = f.store.outbox(None).unwrap()[0].id.clone();
+    f.store.cancel_outbox(std::slice::from_ref(&id)).unwrap();
+    assert!(f.store.edit_message(&id, "Thanks", "Still the outbox's").is_err(), "cancelled is not a draft yet");
+    assert_eq!(f.store.unapprove_message(&id).unwrap().state, MessageState::Draft);
+    f.store.edit_message(&id, "Thank you, again", "Thank you for reporting the mail: we blocked the sender.").unwrap();
+    approve_and_queue(&f);
+    let mut transport = Scripted::new([]);
+    assert_eq!(run(&f, &mut transport, false).progress.sent, 1);
+    let sent = String::from_utf8_lossy(&transport.handed[0].2).to_string();
+    assert!(sent.contains("Subject: Thank you, again"), "{sent}");
+}
+
+#[test]
 fn sent_messages_count_as_thanked_on_the_person_and_the_checklist() {
     let f = fixture(2);
     approve_and_queue(&f);

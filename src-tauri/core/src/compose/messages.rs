@@ -461,11 +461,15 @@ impl Store {
         self.message(&id)
     }
 
-    /// Back to draft: an approved message the analyst wants to rework.
+    /// Back to draft: an approved message the analyst wants to rework, or one whose sending
+    /// was cancelled (its queued bytes are replaced when it is queued again).
     pub fn unapprove_message(&self, id: &str) -> Result<MessageSummary> {
         let row = self.message_row(id)?;
-        if row.summary.state != MessageState::Approved {
-            return Err(Error::invalid("state", "Only an approved message can go back to draft."));
+        if !matches!(row.summary.state, MessageState::Approved | MessageState::Cancelled) {
+            return Err(Error::invalid(
+                "state",
+                "Only an approved message, or one whose sending was cancelled, can go back to draft.",
+            ));
         }
         self.write(|tx| {
             tx.execute(
