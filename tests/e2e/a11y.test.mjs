@@ -127,6 +127,15 @@ test('axe-core: no serious or critical violations on any screen, light and dark'
       ['deleted', '#/deleted', '[data-testid="deleted-row"]'],
     ];
 
+    // Delivery: the Outbox with rows in it (queued by the CLI; with no server set they wait or
+    // become .eml files) and Settings › Mail server.
+    cli(ws, 'messages', 'approve', '--incident', incident.reference, '--acknowledge-findings');
+    cli(ws, 'outbox', 'queue', '--incident', incident.reference);
+    screens.push(
+      ['outbox', '#/outbox', '[data-testid="outbox-row"]'],
+      ['mail-server', '#/settings/mail-server', '[data-testid="smtp-settings"] [data-testid="smtp-host"]:not([disabled])'],
+    );
+
     for (const theme of ['light', 'dark']) {
       for (const [name, hash, ready] of screens) {
         await go(d, hash, ready);
