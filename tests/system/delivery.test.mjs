@@ -293,11 +293,9 @@ describe('refusals: a clear message, exit 1, nothing marked sent, everything sti
     await delivered(ids);
   });
 
-  // Fails today: lettre reports rustls's certificate errors as network errors (is_tls() is false),
-  // so smtp.rs says "cannot be reached (invalid peer certificate: UnknownIssuer)", defers the first
-  // message as if the server were down, and the test blames "Connect" for implicit TLS.
-  test('an untrusted certificate is named as such: "not trusted", the TLS step, the run needs attention, all still queued',
-    { todo: 'bug: certificate errors are classified as unreachable (smtp.rs open(): e.is_tls() is false for rustls errors)' }, async () => {
+  // lettre reports rustls's certificate errors as I/O errors: they must still read as TLS
+  // problems that need attention, not as a server that is down.
+  test('an untrusted certificate is named as such: "not trusted", the TLS step, the run needs attention, all still queued', async () => {
       for (const c of untrustedCases(await makeCA(path.join(root, 'other-ca')))) {
         const { data } = await batch('untrusted-words');
         assert.equal((await smtpSet(data, { ...starttls(), ...c })).code, 0);

@@ -6,6 +6,7 @@
 use crate::output::Printer;
 use afterword_core::outbox::*;
 use afterword_core::*;
+use clap::builder::TypedValueParser;
 use clap::{Args, Subcommand};
 use std::io::Read;
 use std::path::PathBuf;
@@ -46,7 +47,7 @@ pub struct SmtpSetArgs {
     #[arg(long)]
     password_stdin: bool,
     /// An extra trusted CA certificate (PEM) for an in-house relay; an empty value removes it.
-    #[arg(long, value_name = "PEM")]
+    #[arg(long, value_name = "PEM", value_parser = clap::builder::OsStringValueParser::new().map(PathBuf::from))]
     ca_file: Option<PathBuf>,
     #[arg(long)]
     reply_to: Option<String>,

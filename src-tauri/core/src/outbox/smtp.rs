@@ -116,7 +116,7 @@ impl SmtpTransport {
         let connect_timeout = Duration::from_secs(u64::from(s.connect_timeout_secs));
         let mut conn = match SmtpConnection::connect(&addrs[..], Some(connect_timeout), &self.hello, implicit, None) {
             Ok(conn) => conn,
-            Err(e) if e.is_tls() => {
+            Err(e) if is_tls_failure(&e) => {
                 report(Step::Connect, Ok(address.clone()));
                 let why = tls_words(&e, s);
                 report(Step::Tls, Err(why.clone()));
@@ -152,7 +152,8 @@ impl SmtpTransport {
                 }
                 if let Err(e) = conn.starttls(&self.tls, &self.hello) {
                     conn.abort();
-                    let stop = if e.is_tls() { Stop::NeedsAttention(tls_words(&e, s)) } else { connect_words(&e, s) };
+                    let stop =
+                        if is_tls_failure(&e) { Stop::NeedsAttention(tls_words(&e, s)) } else { connect_words(&e, s) };
                     return fail(report, Step::Tls, stop);
                 }
                 report(Step::Tls, Ok("STARTTLS, certificate verified".into()));
@@ -189,6 +190,15 @@ impl SmtpTransport {
         }
     }
 
+    /// A broken connection in plain words: a timeout says how long was waited.
+    fn network_words(&self, e: &SmtpError) -> String {
+        if e.is_timeout() || matches!(io_kind(e), Some(std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)) {
+            format!("the server did not answer within {} seconds", self.settings.command_timeout_secs)
+        } else {
+            plain(e)
+        }
+    }
+
     /// MAIL, RCPT, DATA and the body on `conn`.
     fn transaction(&self, conn: &mut SmtpConnection, d: Delivery<'_>) -> Transaction {
         let sender = match d.sender.parse::<Address>() {
@@ -219,7 +229,7 @@ impl SmtpTransport {
                     ))))
                 }
                 Some(reply) => Transaction::Refused(Attempt::Deferred { reply }),
-                None => Transaction::Broken(e.to_string()),
+                None => Transaction::Broken(self.network_words(&e)),
             };
         }
         for recipient in d.recipients {
@@ -237,7 +247,7 @@ impl SmtpTransport {
                         reply: format!("The server refused the recipient {recipient}: {reply}"),
                     }),
                     Some(reply) => Transaction::Refused(Attempt::Deferred { reply }),
-                    None => Transaction::Broken(e.to_string()),
+                    None => Transaction::Broken(self.network_words(&e)),
                 };
             }
         }
@@ -245,7 +255,7 @@ impl SmtpTransport {
             return match reply_of(&e) {
                 Some(reply) if e.is_permanent() => Transaction::Refused(Attempt::Failed { reply }),
                 Some(reply) => Transaction::Refused(Attempt::Deferred { reply }),
-                None => Transaction::Broken(e.to_string()),
+                None => Transaction::Broken(self.network_words(&e)),
             };
         }
         // From here the server may take responsibility at any moment: no silent retry.
@@ -267,7 +277,7 @@ impl SmtpTransport {
                     return Transaction::Lost(format!(
                         "The connection broke after the message was handed over, before the server confirmed it \
                          ({}). It may have been delivered.",
-                        plain(&e)
+                        self.network_words(&e)
                     ))
                 }
             },
@@ -449,6 +459,12 @@ fn plain(e: &SmtpError) -> String {
         cause = next;
     }
     cause.to_string()
+}
+
+/// lettre reports the TLS library's refusals (an untrusted certificate, a handshake with a port
+/// that does not speak TLS) as I/O errors of kind `InvalidData`, not as TLS errors.
+fn is_tls_failure(e: &SmtpError) -> bool {
+    e.is_tls() || io_kind(e) == Some(std::io::ErrorKind::InvalidData)
 }
 
 fn io_kind(e: &SmtpError) -> Option<std::io::ErrorKind> {
