@@ -66,7 +66,7 @@ aw smtp set --host 127.0.0.1 --port "$port" --security none >/dev/null
 read -r aw_bytes aw_min aw_max < <(python3 - "$base/afterword.db" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-print(*db.execute("SELECT CAST(avg(length(eml)) AS INT), min(length(eml)), max(length(eml)) FROM outbox").fetchone())
+print(*db.execute("SELECT CAST(avg(length(eml)) AS INT), min(length(eml)), max(length(eml)) FROM outbox_eml").fetchone())
 PY
 )
 

@@ -8,9 +8,12 @@ CREATE TABLE outbox (
     sender           TEXT NOT NULL,
     -- Envelope recipients, one address per line (the person, plus the analyst for CC/BCC-myself).
     recipients       TEXT NOT NULL,
-    -- The exact bytes handed to the server, fixed when the message was queued.
-    eml              BLOB NOT NULL,
     attempts         INTEGER NOT NULL DEFAULT 0,
+    -- While `sending`: 0 = reserved by a run, nothing handed over yet; 1 = being handed over.
+    attempting       INTEGER NOT NULL DEFAULT 0,
+    -- The boot of the machine when the run reserved it (Linux boot_id): after a crash on the same
+    -- boot every write survived, so "reserved, never attempted" can safely go back to the queue.
+    claimed_boot     TEXT,
     -- When a deferred message is due again (RFC 3339, UTC).
     next_attempt_at  TEXT,
     -- The server's last reply, or what went wrong on our side, in plain words.
@@ -23,5 +26,11 @@ CREATE TABLE outbox (
     updated_at       TEXT NOT NULL
 );
 CREATE INDEX outbox_sent ON outbox (sent_at) WHERE sent_at IS NOT NULL;
+-- The exact bytes handed to the server, fixed when the message was queued. Apart from the row
+-- above, so each state change rewrites a small row, not the message.
+CREATE TABLE outbox_eml (
+    message_id  TEXT PRIMARY KEY NOT NULL REFERENCES outbox (message_id),
+    eml         BLOB NOT NULL
+);
 -- Due messages are found through the state kept on `messages`.
 CREATE INDEX messages_state ON messages (state) WHERE state IN ('queued', 'deferred', 'sending', 'uncertain');

@@ -220,6 +220,34 @@ fn a_run_that_died_mid_message_leaves_it_uncertain_never_resent() {
 }
 
 #[test]
+fn after_a_crash_on_the_same_boot_reserved_messages_go_back_and_only_the_one_handed_over_is_uncertain() {
+    let Ok(boot) = std::fs::read_to_string("/proc/sys/kernel/random/boot_id") else {
+        return; // Not Linux: every reservation is a single message, covered above.
+    };
+    let f = fixture(3);
+    approve_and_queue(&f);
+    let entries = f.store.outbox(None).unwrap();
+    let conn = f.store.connection();
+    for (n, entry) in entries.iter().enumerate() {
+        conn.execute("UPDATE messages SET state = 'sending' WHERE id = ?1", [&entry.id]).unwrap();
+        // The first was being handed over; the others only reserved, on this boot or another.
+        let boot = if n == 2 { "another-boot".to_string() } else { boot.trim().to_string() };
+        conn.execute(
+            "UPDATE outbox SET attempting = ?2, claimed_boot = ?3 WHERE message_id = ?1",
+            rusqlite::params![entry.id, i32::from(n == 0), boot],
+        )
+        .unwrap();
+    }
+    // Reserved-but-not-started shows as waiting, not as being sent.
+    assert_eq!(f.store.outbox_counts().unwrap().sending, 1);
+    drop(f.store.begin_sending().unwrap());
+    let state = |id: &str| f.store.outbox_entry(id).unwrap().state;
+    assert_eq!(state(&entries[0].id), MessageState::Uncertain, "handed over: may have arrived");
+    assert_eq!(state(&entries[1].id), MessageState::Queued, "reserved on this boot, never started");
+    assert_eq!(state(&entries[2].id), MessageState::Uncertain, "after a reboot unsynced writes may be lost");
+}
+
+#[test]
 fn only_one_sender_at_a_time() {
     let f = fixture(1);
     let _held = f.store.begin_sending().unwrap();

@@ -90,12 +90,23 @@ pub struct Thanks {
     pub message_id: String,
 }
 
-const SELECT_ENTRY: &str = "SELECT m.id, o.rfc_message_id, m.incident_id, i.reference, m.person_id, p.name,
-        p.email, m.state, o.attempts, o.last_reply, o.next_attempt_at, o.queued_at, o.sent_at, o.transport
+/// A message a run has reserved but not started is, to the analyst, still waiting.
+macro_rules! shown_state {
+    () => {
+        "(CASE WHEN m.state = 'sending' AND o.attempting = 0
+            THEN CASE WHEN o.next_attempt_at IS NULL THEN 'queued' ELSE 'deferred' END ELSE m.state END)"
+    };
+}
+
+const SELECT_ENTRY: &str = concat!(
+    "SELECT m.id, o.rfc_message_id, m.incident_id, i.reference, m.person_id, p.name, p.email, ",
+    shown_state!(),
+    ", o.attempts, o.last_reply, o.next_attempt_at, o.queued_at, o.sent_at, o.transport
     FROM outbox o
     JOIN messages m ON m.id = o.message_id
     JOIN incidents i ON i.id = m.incident_id
-    JOIN people p ON p.id = m.person_id";
+    JOIN people p ON p.id = m.person_id"
+);
 
 fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<OutboxEntry> {
     Ok(OutboxEntry {
@@ -164,26 +175,25 @@ impl Store {
         let now = self.now();
         self.write(|tx| {
             let mut insert = tx.prepare_cached(
-                "INSERT INTO outbox (message_id, rfc_message_id, sender, recipients, eml, queued_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+                "INSERT INTO outbox (message_id, rfc_message_id, sender, recipients, queued_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)
                  ON CONFLICT (message_id) DO UPDATE SET rfc_message_id = excluded.rfc_message_id,
-                    sender = excluded.sender, recipients = excluded.recipients, eml = excluded.eml,
-                    attempts = 0, next_attempt_at = NULL, last_reply = '', transport = '', sent_at = NULL,
-                    first_attempt_at = NULL, queued_at = excluded.queued_at, updated_at = excluded.updated_at",
+                    sender = excluded.sender, recipients = excluded.recipients,
+                    attempts = 0, attempting = 0, next_attempt_at = NULL, last_reply = '', transport = '',
+                    sent_at = NULL, first_attempt_at = NULL, queued_at = excluded.queued_at,
+                    updated_at = excluded.updated_at",
+            )?;
+            let mut bytes = tx.prepare_cached(
+                "INSERT INTO outbox_eml (message_id, eml) VALUES (?1, ?2)
+                 ON CONFLICT (message_id) DO UPDATE SET eml = excluded.eml",
             )?;
             let mut mark = tx.prepare_cached(
                 "UPDATE messages SET state = 'queued', updated_at = ?2 WHERE id = ?1 AND state = 'approved'",
             )?;
             for (row, eml, recipients) in &ready {
                 let id = &row.summary.id;
-                insert.execute(params![
-                    id,
-                    row.summary.message_id,
-                    batch.settings.sender_email,
-                    recipients,
-                    eml,
-                    now
-                ])?;
+                insert.execute(params![id, row.summary.message_id, batch.settings.sender_email, recipients, now])?;
+                bytes.execute(params![id, eml])?;
                 mark.execute(params![id, now])?;
             }
             audit::record(
@@ -222,10 +232,12 @@ impl Store {
 
     pub fn outbox_counts(&self) -> Result<OutboxCounts> {
         let mut counts = OutboxCounts::default();
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT m.state, count(*) FROM outbox o JOIN messages m ON m.id = o.message_id
-             WHERE m.deleted_at IS NULL GROUP BY m.state",
-        )?;
+        let mut stmt = self.conn.prepare_cached(concat!(
+            "SELECT ",
+            shown_state!(),
+            ", count(*) FROM outbox o JOIN messages m ON m.id = o.message_id
+             WHERE m.deleted_at IS NULL GROUP BY 1"
+        ))?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, MessageState>(0)?, r.get::<_, u32>(1)?)))?;
         for row in rows {
             let (state, n) = row?;
@@ -246,7 +258,7 @@ impl Store {
     /// The exact bytes queued (and, once sent, sent) for a message.
     pub fn outbox_eml(&self, id_or_message_id: &str) -> Result<Vec<u8>> {
         let entry = self.outbox_entry(id_or_message_id)?;
-        Ok(self.conn.query_row("SELECT eml FROM outbox WHERE message_id = ?1", [&entry.id], |r| r.get(0))?)
+        Ok(self.conn.query_row("SELECT eml FROM outbox_eml WHERE message_id = ?1", [&entry.id], |r| r.get(0))?)
     }
 
     /// The analyst's decision about a message that may or may not have arrived.
@@ -299,7 +311,7 @@ impl Store {
 
     /// Cancels waiting messages (queued or deferred); the others are left and counted out.
     pub fn cancel_outbox(&self, ids: &[String]) -> Result<u32> {
-        self.move_outbox(ids, &["queued", "deferred"], "cancelled", "cancel")
+        self.move_outbox(ids, &["queued", "deferred", "sending"], "cancelled", "cancel")
     }
 
     /// Queues failed or cancelled messages again, with the same bytes and Message-ID.
@@ -312,9 +324,10 @@ impl Store {
         let from = from.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(",");
         self.write(|tx| {
             let mut moved = 0;
+            // A message being handed over (`attempting`) is beyond reach; one only reserved is not.
             let mut update = tx.prepare_cached(&format!(
                 "UPDATE messages SET state = '{to}', updated_at = ?2 WHERE id = ?1 AND state IN ({from})
-                 AND id IN (SELECT message_id FROM outbox)"
+                 AND id IN (SELECT message_id FROM outbox WHERE attempting = 0)"
             ))?;
             for id in ids {
                 let entry = self.outbox_entry(id)?;

@@ -1,8 +1,15 @@
-//! The sending loop: [`Store::send_due`] takes each due message (queued, or deferred whose time
-//! has come), records `sending` durably, hands it to a [`Transport`], and records the verdict
-//! durably before the next. Whatever kills the process in between, a message is never sent
-//! twice silently: one found in `sending` at the next start was perhaps delivered, so it becomes
-//! *uncertain* for the analyst to resolve ([`Store::begin_sending`]).
+//! The sending loop: [`Store::send_due`] takes the due messages (queued, or deferred whose time
+//! has come) and hands each to a [`Transport`], recording every step in SQLite. Whatever kills the
+//! process, a message is never sent twice silently: one that may have been handed over is found
+//! at the next start and becomes *uncertain*, for the analyst to resolve ([`Store::begin_sending`]).
+//!
+//! Durability without an fsync per message: a run *reserves* the next messages (state `sending`,
+//! not yet `attempting`) in one transaction synced to disk, then marks each `attempting` just
+//! before handing it over and records the verdict, both without waiting for the disk. After the
+//! process dies on the same boot of the machine, the operating system still has every write, so
+//! the one message `attempting` becomes uncertain and the merely reserved go back to the queue.
+//! After a reboot (a power cut may have lost the unsynced writes), every reserved message that has
+//! no synced verdict becomes uncertain: never resent silently, at the cost of asking about more.
 //!
 //! Only one sender may work on a database at a time: [`SendingLock`] is an OS file lock beside
 //! it, held for the whole run and released when the process ends, however it ends.
@@ -23,6 +30,17 @@ const BACKOFF_FIRST: Duration = Duration::from_secs(60);
 const BACKOFF_CAP: Duration = Duration::from_secs(60 * 60);
 /// After this long of temporary failures a message is given up as failed.
 const GIVE_UP_AFTER: chrono::Duration = chrono::Duration::hours(48);
+/// How many messages one synced transaction reserves.
+const RESERVE: usize = 64;
+
+/// This boot of the machine (Linux); None where it cannot be known, and then every reservation
+/// is a single message, synced before it is handed over.
+fn boot_id() -> Option<String> {
+    std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
+        .ok()
+        .map(|id| id.trim().to_string())
+        .filter(|id| !id.is_empty())
+}
 
 /// How long to wait before attempt `attempts + 1` after `attempts` temporary failures.
 pub fn backoff(attempts: u32) -> Duration {
@@ -101,19 +119,29 @@ impl Store {
                 return Err(Error::Io { context: format!("Could not lock {}", path.display()), source })
             }
         }
-        // Each state change must survive a power cut too, not only a crash of the process.
+        // Reservations must survive a power cut too, not only a crash of the process.
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.recover_interrupted()?;
         Ok(SendingLock { _file: file })
     }
 
-    /// `sending` left by a run that died: it may have been delivered, so never resend silently.
+    /// `sending` left by a run that died: reserved but never attempted on this same boot goes
+    /// back where it was; anything else may have been delivered, so it is never resent silently.
     fn recover_interrupted(&self) -> Result<u32> {
         let now = self.now();
+        let boot = boot_id();
         self.write(|tx| {
             tx.execute(
-                "UPDATE outbox SET last_reply = 'Afterword stopped while this message was being sent: it may or may \
-                 not have arrived. Check with the recipient or the server, then mark it sent or send it again.',
+                "UPDATE messages SET state = CASE WHEN o.next_attempt_at IS NULL THEN 'queued' ELSE 'deferred' END,
+                    updated_at = ?1
+                 FROM outbox o
+                 WHERE o.message_id = messages.id AND messages.state = 'sending' AND o.attempting = 0
+                    AND ?2 IS NOT NULL AND o.claimed_boot = ?2",
+                params![now, boot],
+            )?;
+            tx.execute(
+                "UPDATE outbox SET attempting = 0, last_reply = 'Afterword stopped while this message was being sent: it may \
+                 or may not have arrived. Check with the recipient or the server, then mark it sent or send it again.',
                     updated_at = ?1
                  WHERE message_id IN (SELECT id FROM messages WHERE state = 'sending')",
                 [&now],
@@ -166,6 +194,8 @@ impl Store {
         let mut last_start: Option<Instant> = None;
         let describe = transport.describe();
         let mut include_deferred = options.include_deferred;
+        let boot = boot_id();
+        let reserve = if boot.is_some() { RESERVE } else { 1 };
         let end = 'run: loop {
             let due = self.due_messages(include_deferred)?;
             // Deferred messages sent now once; after that only their own time makes them due.
@@ -175,61 +205,113 @@ impl Store {
             }
             run.total += due.len() as u32;
             progress(&run);
-            for id in due {
-                if stop.load(Ordering::Relaxed) {
-                    break 'run RunEnd::Paused;
-                }
-                if let (Some(interval), Some(start)) = (interval, last_start) {
-                    if !wait_until(start + interval, stop) {
+            for chunk in due.chunks(reserve) {
+                let reserved = self.reserve(chunk, boot.as_deref())?;
+                run.total -= (chunk.len() - reserved.len()) as u32;
+                for (n, id) in reserved.iter().enumerate() {
+                    let waited = match (interval, last_start) {
+                        (Some(interval), Some(start)) => wait_until(start + interval, stop),
+                        _ => !stop.load(Ordering::Relaxed),
+                    };
+                    if !waited {
+                        self.release(&reserved[n..])?;
                         break 'run RunEnd::Paused;
                     }
-                }
-                let Some(claimed) = self.claim(&id)? else {
-                    // Cancelled or resolved meanwhile.
-                    run.total -= 1;
-                    continue;
-                };
-                last_start = Some(Instant::now());
-                run.current = Some(claimed.recipients.lines().next().unwrap_or_default().to_string());
-                let recipients: Vec<String> = claimed.recipients.lines().map(str::to_string).collect();
-                let attempt = transport.deliver(Delivery {
-                    sender: &claimed.sender,
-                    recipients: &recipients,
-                    eml: &claimed.eml,
-                    message_id: &claimed.message_id,
-                });
-                let stopped = self.record(&id, &claimed, &attempt, &describe, &mut run)?;
-                run.current = None;
-                progress(&run);
-                if let Some(stop) = stopped {
-                    break 'run match stop {
-                        Stop::Unreachable(reason) => RunEnd::Unreachable { reason },
-                        Stop::NeedsAttention(reason) => RunEnd::NeedsAttention { reason },
+                    let Some(claimed) = self.begin_attempt(id)? else {
+                        // Cancelled meanwhile.
+                        run.total -= 1;
+                        continue;
                     };
+                    last_start = Some(Instant::now());
+                    run.current = Some(claimed.recipients.lines().next().unwrap_or_default().to_string());
+                    let recipients: Vec<String> = claimed.recipients.lines().map(str::to_string).collect();
+                    let attempt = transport.deliver(Delivery {
+                        sender: &claimed.sender,
+                        recipients: &recipients,
+                        eml: &claimed.eml,
+                        message_id: &claimed.message_id,
+                    });
+                    let stopped = self.record(id, &claimed, &attempt, &describe, &mut run)?;
+                    run.current = None;
+                    progress(&run);
+                    if let Some(stop) = stopped {
+                        self.release(&reserved[n + 1..])?;
+                        break 'run match stop {
+                            Stop::Unreachable(reason) => RunEnd::Unreachable { reason },
+                            Stop::NeedsAttention(reason) => RunEnd::NeedsAttention { reason },
+                        };
+                    }
                 }
             }
         };
+        // Make every verdict of this run as durable as its reservations were.
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
         transport.close();
         Ok(RunReport { progress: run, end, next_due_at: self.next_due_at()? })
     }
 
-    /// Marks a due message `sending` (durably, before anything leaves) and reads what to send.
-    fn claim(&self, id: &str) -> Result<Option<Claimed>> {
+    /// Reserves due messages for this run in one transaction synced to disk: after it, nothing
+    /// can send them but this run. Returns those still due (others were cancelled meanwhile).
+    fn reserve(&self, ids: &[String], boot: Option<&str>) -> Result<Vec<String>> {
+        let now = self.now();
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        let reserved = self.write(|tx| {
+            let mut mark = tx.prepare_cached(
+                "UPDATE messages SET state = 'sending', updated_at = ?2 WHERE id = ?1 AND state IN ('queued', 'deferred')",
+            )?;
+            let mut claim =
+                tx.prepare_cached("UPDATE outbox SET attempting = 0, claimed_boot = ?2 WHERE message_id = ?1")?;
+            let mut reserved = Vec::with_capacity(ids.len());
+            for id in ids {
+                if mark.execute(params![id, now])? == 1 {
+                    claim.execute(params![id, boot])?;
+                    reserved.push(id.clone());
+                }
+            }
+            Ok(reserved)
+        })?;
+        // What follows, until the next reservation, need not wait for the disk: see the overview.
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(reserved)
+    }
+
+    /// Reserved messages this run will not send after all go back where they were, synced.
+    fn release(&self, ids: &[String]) -> Result<()> {
+        let now = self.now();
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        self.write(|tx| {
+            let mut back = tx.prepare_cached(
+                "UPDATE messages SET state = CASE WHEN o.next_attempt_at IS NULL THEN 'queued' ELSE 'deferred' END,
+                    updated_at = ?2
+                 FROM outbox o
+                 WHERE o.message_id = messages.id AND messages.id = ?1 AND messages.state = 'sending'
+                    AND o.attempting = 0",
+            )?;
+            for id in ids {
+                back.execute(params![id, now])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Marks a reserved message as being handed over now, and reads what to send; None when it
+    /// was cancelled meanwhile.
+    fn begin_attempt(&self, id: &str) -> Result<Option<Claimed>> {
         let now = self.now();
         self.write(|tx| {
             let changed = tx.execute(
-                "UPDATE messages SET state = 'sending', updated_at = ?2 WHERE id = ?1 AND state IN ('queued', 'deferred')",
+                "UPDATE outbox SET attempting = 1, first_attempt_at = coalesce(first_attempt_at, ?2), updated_at = ?2
+                 WHERE message_id = ?1 AND attempting = 0
+                    AND EXISTS (SELECT 1 FROM messages WHERE id = ?1 AND state = 'sending')",
                 params![id, now],
             )?;
             if changed == 0 {
                 return Ok(None);
             }
-            tx.execute(
-                "UPDATE outbox SET first_attempt_at = coalesce(first_attempt_at, ?2), updated_at = ?2 WHERE message_id = ?1",
-                params![id, now],
-            )?;
             Ok(Some(tx.query_row(
-                "SELECT sender, recipients, eml, rfc_message_id, attempts, first_attempt_at FROM outbox WHERE message_id = ?1",
+                "SELECT o.sender, o.recipients, e.eml, o.rfc_message_id, o.attempts, o.first_attempt_at
+                 FROM outbox o JOIN outbox_eml e ON e.message_id = o.message_id WHERE o.message_id = ?1",
                 [id],
                 |r| {
                     Ok(Claimed {
@@ -245,7 +327,8 @@ impl Store {
         })
     }
 
-    /// Records the verdict durably; returns the stop that ends the run, if any.
+    /// Records the verdict (synced with the next reservation, or at the end of the run); returns
+    /// the stop that ends the run, if any.
     fn record(
         &self,
         id: &str,
@@ -288,7 +371,7 @@ impl Store {
         self.write(|tx| {
             tx.execute("UPDATE messages SET state = ?2, updated_at = ?3 WHERE id = ?1", params![id, state, now])?;
             tx.execute(
-                "UPDATE outbox SET attempts = ?2, last_reply = ?3, next_attempt_at = ?4, transport = ?5,
+                "UPDATE outbox SET attempts = ?2, attempting = 0, last_reply = ?3, next_attempt_at = ?4, transport = ?5,
                     sent_at = CASE WHEN ?6 = 'sent' THEN ?7 ELSE sent_at END, updated_at = ?7
                  WHERE message_id = ?1",
                 params![id, counted, reply, next, transport, state, now],
