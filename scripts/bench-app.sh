@@ -1,49 +1,102 @@
 #!/usr/bin/env bash
-# Whole-app start-up and memory on the benchmark dataset (10,000 incidents, 200,000 people,
-# 1,000,000 contributions) beside the one-incident example, release build, under Xvfb. For each run: milliseconds from process
-# start until the UI reports the incident list on screen (the app logs it), and the resident
-# memory of the app with its WebKit processes once the list is shown.
-# Usage: scripts/bench-app.sh [RUNS]   (builds the release app and CLI first)
+# Whole-app start-up and memory, side by side with a bare Tauri 2 app (bench/bare-tauri: one
+# window the same size whose page calls one command on load), in one run, release builds, under
+# Xvfb. Afterword runs on the one-incident example and on the benchmark dataset (10,000 incidents,
+# 200,000 people, 1,000,000 contributions).
+#
+# For each run: milliseconds from process start until the page reports itself shown (Afterword:
+# the incident list painted, logged as `view=incidents elapsed_ms=N` through `mark_shown`; bare:
+# `view=shown elapsed_ms=N`), and the proportional set size (PSS: sum of `Pss:` in
+# /proc/PID/smaps_rollup) of the app and all its descendant processes (the WebKit web and network
+# processes) once shown and settled. The three are interleaved run by run so drift hits all alike;
+# medians of RUNS runs, ratios against bare. Afterword's start-up milestones (`startup=` and
+# `view=` lines of its log) are printed as medians too: where the time goes.
+#
+# Usage: scripts/bench-app.sh [RUNS]   (default 5; builds the UI, both release apps and the CLI first)
+#   BENCH_NO_BUILD=1   skip the builds (use what is in target/release)
+#   BENCH_KEEP=1       keep the datasets and the apps' logs; BENCH_WORK=DIR reuses them
 set -euo pipefail
 self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-# Resident memory (KiB) of a process and all its descendants.
-tree_rss() {
+# The process and all its descendants (WebKit runs its web and network processes as children).
+tree_pids() {
   local pids=("$1") i=0
   while ((i < ${#pids[@]})); do
     mapfile -t -O "${#pids[@]}" pids < <(pgrep -P "${pids[$i]}" || true)
     i=$((i + 1))
   done
-  ps -o rss= -p "$(IFS=,; echo "${pids[*]}")" | awk '{s += $1} END {print s}'
+  echo "${pids[*]}"
 }
 
-one_run() { # dataset -> "ms rss_kib"
-  local dir="$work/$1" log="$work/$1.log"
-  RUST_LOG=info XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache" \
-    target/release/afterword-app --data-dir "$dir" >"$log" 2>&1 &
-  local pid=$! waited=0
-  until grep -q 'view=incidents elapsed_ms=' "$log"; do
-    sleep 0.05; waited=$((waited + 1))
-    ((waited < 600)) || { echo "the incident list was not shown within 30 s" >&2; cat "$log" >&2; kill $pid; exit 1; }
+# PSS (KiB) of a process tree: shared pages are split between the processes that map them.
+tree_pss() {
+  local pid total=0 kib
+  for pid in $(tree_pids "$1"); do
+    kib=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || true)
+    total=$((total + ${kib:-0}))
   done
-  local ms; ms=$(grep -o 'view=incidents elapsed_ms=[0-9]*' "$log" | head -1 | grep -o '[0-9]*$')
-  sleep 1 # let WebKit settle before reading memory
-  echo "$ms $(tree_rss $pid)"
+  echo "$total"
+}
+
+median() { sort -n | awk '{a[NR] = $1} END {if (NR) print a[int((NR + 1) / 2)]; else print "-"}'; }
+
+one_run() { # bare|example|large -> "ms pss_kib"; the app's log stays in $work/NAME.RUN.log
+  local name=$1 run=$2 log="$work/$1.$2.log" pattern
+  : >"$log"
+  if [[ $name == bare ]]; then
+    pattern='view=shown elapsed_ms='
+    XDG_CONFIG_HOME="$work/config-bare" XDG_CACHE_HOME="$work/cache-bare" XDG_DATA_HOME="$work/data-bare" \
+      target/release/bare-tauri >"$log" 2>&1 &
+  else
+    pattern='view=incidents elapsed_ms='
+    RUST_LOG=info XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache" \
+      target/release/afterword-app --data-dir "$work/$name" >"$log" 2>&1 &
+  fi
+  local pid=$! waited=0
+  until grep -q "$pattern" "$log"; do
+    sleep 0.05; waited=$((waited + 1))
+    ((waited < 600)) || { echo "$name was not shown within 30 s" >&2; cat "$log" >&2; kill $pid; exit 1; }
+  done
+  local ms; ms=$(grep -o "${pattern}[0-9]*" "$log" | head -1 | grep -o '[0-9]*$')
+  sleep 1.5 # let WebKit settle before reading memory
+  echo "$ms $(tree_pss $pid)"
   kill $pid; wait $pid 2>/dev/null || true
 }
 
 bench() {
-  for dataset in example large; do
-    local times=() rss=()
-    for ((r = 0; r < runs; r++)); do
-      read -r ms kib < <(one_run $dataset)
-      times+=("$ms"); rss+=("$kib")
+  local names=(bare example large) name r ms kib
+  declare -A times pss
+  for ((r = 0; r < runs; r++)); do
+    for name in "${names[@]}"; do
+      read -r ms kib < <(one_run $name $r)
+      times[$name]+="$ms "; pss[$name]+="$kib "
     done
-    printf '%-6s incident list shown after (ms): %s | median %s | RSS app+WebKit (MiB): %s\n' "$dataset" "${times[*]}" \
-      "$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')" \
-      "$(printf '%s\n' "${rss[@]}" | awk '{printf "%.0f ", $1/1024}')"
+  done
+  local bare_ms bare_kib
+  bare_ms=$(printf '%s\n' ${times[bare]} | median)
+  bare_kib=$(printf '%s\n' ${pss[bare]} | median)
+  printf '\n%-8s %-28s %8s %6s %9s %6s\n' "" "shown after (ms), each run" "median" "ratio" "PSS MiB" "ratio"
+  for name in "${names[@]}"; do
+    local m k
+    m=$(printf '%s\n' ${times[$name]} | median)
+    k=$(printf '%s\n' ${pss[$name]} | median)
+    printf '%-8s %-28s %8s %6s %9.1f %6s\n' "$name" "${times[$name]}" "$m" \
+      "$(awk -v a="$m" -v b="$bare_ms" 'BEGIN {printf "%.2fx", a / b}')" "$(awk -v k="$k" 'BEGIN {print k / 1024}')" \
+      "$(awk -v a="$k" -v b="$bare_kib" 'BEGIN {printf "%.2fx", a / b}')"
+  done
+
+  # Where Afterword's time goes: median ms of each milestone its log names, in order.
+  for name in example large; do
+    printf '\n%s: start-up milestones (median ms since process start)\n' "$name"
+    cat "$work/$name".*.log | sed 's/\x1b\[[0-9;]*m//g' |
+      grep -oE '(startup="?[^"=]*"?|view=[a-z-]+) elapsed_ms=[0-9]+' |
+      sed -E 's/startup="?([^"]*)"? elapsed_ms=/\1|/; s/view=([a-z-]+) elapsed_ms=/view \1|/' |
+      awk -F'|' '{v[$1] = v[$1] " " $2} END {for (k in v) print k "|" v[k]}' |
+      while IFS='|' read -r what values; do
+        printf '%s|%s\n' "$(printf '%s\n' $values | median)" "$what"
+      done | sort -n | awk -F'|' '{printf "  %6s  %s\n", $1, $2}'
   done
 }
 
@@ -55,21 +108,36 @@ if [[ "${1:-}" == --inside ]]; then
 fi
 
 runs=${1:-5}
-(cd ui && npm run build >/dev/null)
-ui/node_modules/.bin/tauri build --no-bundle >/dev/null
-cargo build --release -p afterword-cli --quiet
+if [[ -z "${BENCH_NO_BUILD:-}" ]]; then
+  (cd ui && npm run build >/dev/null)
+  # One cargo invocation for both apps, so they share one build of tauri (same features).
+  cargo build --release --quiet -p afterword-app -p bare-tauri \
+    --features afterword-app/custom-protocol,bare-tauri/custom-protocol
+  cargo build --release -p afterword-cli --quiet
+fi
+printf 'JS bundle: %s KiB (gzip %s KiB), CSS: %s KiB\n' \
+  "$(cat ui/dist/assets/*.js | wc -c | awk '{printf "%.0f", $1 / 1024}')" \
+  "$(cat ui/dist/assets/*.js | gzip -c | wc -c | awk '{printf "%.0f", $1 / 1024}')" \
+  "$(cat ui/dist/assets/*.css | wc -c | awk '{printf "%.0f", $1 / 1024}')"
 
-work=$(mktemp -d /tmp/afterword-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-for dataset in example large; do
-  mkdir -p "$work/$dataset"
-  if [[ $dataset == large ]]; then
-    /usr/bin/time -f "generated the large dataset in %e s" target/release/afterword --data-dir "$work/large" generate >/dev/null
+if [[ -n "${BENCH_WORK:-}" ]]; then
+  work=$BENCH_WORK # the datasets (and logs) of an earlier BENCH_KEEP=1 run
+else
+  work=$(mktemp -d /tmp/afterword-bench.XXXXXX)
+  if [[ -n "${BENCH_KEEP:-}" ]]; then
+    echo "datasets and logs kept in $work (BENCH_WORK=$work reuses them)"
   else
-    target/release/afterword --data-dir "$work/example" example >/dev/null
+    trap 'rm -rf "$work"' EXIT
   fi
-done
-
+  for dataset in example large; do
+    mkdir -p "$work/$dataset"
+    if [[ $dataset == large ]]; then
+      /usr/bin/time -f "generated the large dataset in %e s" target/release/afterword --data-dir "$work/large" generate >/dev/null
+    else
+      target/release/afterword --data-dir "$work/example" example >/dev/null
+    fi
+  done
+fi
 
 export WEBKIT_DISABLE_COMPOSITING_MODE=1 NO_AT_BRIDGE=1 GTK_USE_PORTAL=0
 xvfb-run --auto-servernum --server-args='-screen 0 1440x900x24' \
