@@ -13,6 +13,7 @@ pub mod desktop;
 pub mod error;
 pub mod launch;
 pub mod preferences;
+pub mod prefetch;
 pub mod preview;
 pub mod sender;
 pub mod state;
@@ -134,6 +135,8 @@ pub fn run() {
     if let Some(problem) = state.database_problem() {
         eprintln!("Afterword cannot open its database: {problem}");
     }
+    startup_mark(started, "store opened");
+    state.prefetch();
 
     let specta = specta_builder::<tauri::Wry>();
     tauri::Builder::default()
@@ -158,12 +161,36 @@ pub fn run() {
         })
         .invoke_handler(specta.invoke_handler())
         .on_window_event(window_state::on_window_event)
-        .setup(|app| {
+        .on_page_load(move |_, payload| {
+            let what = match payload.event() {
+                tauri::webview::PageLoadEvent::Started => "page load started",
+                tauri::webview::PageLoadEvent::Finished => "page load finished",
+            };
+            startup_mark(started, what);
+        })
+        .setup(move |app| {
+            startup_mark(started, "setup started (window created)");
             desktop::Desktop::install(app.handle());
             let data_dir = app.state::<AppState>().data_dir.clone();
             app.manage(sender::Sender::start(data_dir, Box::new(desktop::Notifications(app.handle().clone()))));
-            Ok(preferences::install(app.handle())?)
+            preferences::install(app.handle())?;
+            startup_mark(started, "setup done");
+            Ok(())
         })
-        .run(tauri::generate_context!())
-        .unwrap_or_else(|e| launch::fail(&format!("Afterword could not start: {e}")));
+        .build({
+            startup_mark(started, "builder ready");
+            tauri::generate_context!()
+        })
+        .unwrap_or_else(|e| launch::fail(&format!("Afterword could not start: {e}")))
+        .run(move |_, event| {
+            if let tauri::RunEvent::Ready = event {
+                startup_mark(started, "event loop ready");
+            }
+        });
+}
+
+/// A start-up milestone in the log (`startup=WHAT elapsed_ms=N`), for profiling the launch.
+pub(crate) fn startup_mark(started: std::time::Instant, what: &str) {
+    let elapsed = started.elapsed().as_millis().min(u128::from(u32::MAX)) as u32;
+    tracing::info!(startup = what, elapsed_ms = elapsed, "start-up");
 }

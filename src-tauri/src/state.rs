@@ -10,6 +10,7 @@
 
 use crate::error::IpcError;
 use crate::preferences::PreferenceFile;
+use crate::prefetch::Prefetched;
 use afterword_core::Store;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -23,6 +24,8 @@ pub struct AppState {
     /// A message to show once, e.g. that a damaged settings file was moved aside.
     pub settings_notice: Mutex<Option<String>>,
     preferences: OnceLock<Box<dyn PreferenceFile>>,
+    /// The first answers of the incident list, computed at launch ([`AppState::prefetch`]).
+    pub(crate) prefetched: Arc<Prefetched>,
 }
 
 impl AppState {
@@ -35,7 +38,28 @@ impl AppState {
             tracing::error!(%error, "the database cannot be opened");
             IpcError::new("database_unavailable", error.to_string())
         });
-        AppState { store, data_dir, started, settings_notice: Mutex::new(None), preferences: OnceLock::new() }
+        AppState {
+            store,
+            data_dir,
+            started,
+            settings_notice: Mutex::new(None),
+            preferences: OnceLock::new(),
+            prefetched: Arc::default(),
+        }
+    }
+
+    /// Computes the first answers the incident list asks for ([`Prefetched`]) on a thread of
+    /// their own, while the window and its web view start.
+    pub fn prefetch(&self) {
+        let Ok(store) = &self.store else { return };
+        let (store, prefetched, started) = (Arc::clone(store), Arc::clone(&self.prefetched), self.started);
+        let spawned = std::thread::Builder::new().name("afterword-prefetch".into()).spawn(move || {
+            prefetched.fill(&store.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+            crate::startup_mark(started, "first answers ready");
+        });
+        if let Err(error) = spawned {
+            tracing::warn!(%error, "could not prefetch the incident list");
+        }
     }
 
     /// Why the database could not be opened, if it could not.

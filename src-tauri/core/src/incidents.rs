@@ -22,15 +22,19 @@ pub struct IncidentPage {
 
 /// Selects incidents with their live counts. `{page}` is the body of a CTE choosing the rows
 /// (aliased `i`, already filtered, ordered and limited); the counts are then computed for those
-/// rows only, in one pass over their contributions.
+/// rows only, in one pass over their contributions (the covering index alone). A contribution's
+/// person always exists (foreign key), so leaving out those of deleted people — few, and
+/// indexed — counts the same as joining every contribution to its person, without looking up
+/// each person (a page of 200 big incidents has some 20,000 contributions).
 const SELECT_INCIDENTS: &str = "
     WITH page AS ({page})
     SELECT i.id, i.reference, i.title, i.kind, i.severity, i.status, i.tlp, i.opened_on, i.closed_on,
            i.summary, i.created_at, i.updated_at, coalesce(n.contributions, 0), coalesce(n.contributors, 0)
     FROM page i LEFT JOIN (
         SELECT c.incident_id, count(*) AS contributions, count(DISTINCT c.person_id) AS contributors
-        FROM contributions c JOIN people p ON p.id = c.person_id AND p.deleted_at IS NULL
+        FROM contributions c
         WHERE c.incident_id IN (SELECT id FROM page) AND c.deleted_at IS NULL
+          AND c.person_id NOT IN (SELECT id FROM people WHERE deleted_at IS NOT NULL)
         GROUP BY c.incident_id
     ) n ON n.incident_id = i.id";
 

@@ -434,6 +434,37 @@ fn contributions_validate_edit_delete_and_restore() {
 }
 
 #[test]
+fn the_overview_and_the_list_count_only_what_is_visible() {
+    let f = fixture();
+    let (a, b, gone) = (incident(&f.store, "A"), incident(&f.store, "B"), incident(&f.store, "Gone"));
+    let (jane, john, left) = (
+        person(&f.store, "Jane", "jane@corp.com"),
+        person(&f.store, "John", "john@corp.com"),
+        person(&f.store, "Left", "left@corp.com"),
+    );
+    contribute(&f.store, &a, &jane, "logs");
+    contribute(&f.store, &a, &jane, "more logs");
+    contribute(&f.store, &a, &john, "triage");
+    contribute(&f.store, &a, &left, "hidden with the person");
+    let removed = contribute(&f.store, &b, &john, "deleted");
+    contribute(&f.store, &b, &jane, "visible");
+    contribute(&f.store, &gone, &jane, "hidden with the incident");
+    let both = contribute(&f.store, &gone, &left, "deleted, and hidden twice over");
+    f.store.delete_contribution(&removed.id).unwrap();
+    f.store.delete_contribution(&both.id).unwrap();
+    f.store.delete_person(&left.id, true).unwrap();
+    f.store.delete_incident(&gone.id, true).unwrap();
+
+    let o = f.store.overview().unwrap();
+    assert_eq!((o.incidents, o.open_incidents, o.people, o.contributions), (2, 2, 2, 4));
+    let page = f.store.list_incidents(&IncidentFilter::default()).unwrap();
+    let counts: Vec<_> =
+        page.incidents.iter().map(|i| (i.title.as_str(), i.contribution_count, i.contributor_count)).collect();
+    assert_eq!(page.total, 2);
+    assert!(counts.contains(&("A", 3, 2)) && counts.contains(&("B", 1, 1)), "{counts:?}");
+}
+
+#[test]
 fn the_example_loads_once() {
     let f = fixture();
     assert_eq!(f.store.overview().unwrap(), Overview::default());

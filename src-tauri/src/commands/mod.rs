@@ -55,7 +55,8 @@ pub async fn mark_shown(state: State<'_, AppState>, view: String) -> Answer<u32>
 #[tauri::command]
 #[specta::specta]
 pub async fn overview(state: State<'_, AppState>) -> Answer<Overview> {
-    state.run(|s| s.overview()).await
+    let prefetched = std::sync::Arc::clone(&state.prefetched);
+    state.run(move |s| prefetched.overview(s).map_or_else(|| s.overview(), Ok)).await
 }
 
 #[tauri::command]
@@ -69,7 +70,8 @@ pub async fn load_example(state: State<'_, AppState>) -> Answer<Incident> {
 #[tauri::command]
 #[specta::specta]
 pub async fn list_incidents(state: State<'_, AppState>, filter: IncidentFilter) -> Answer<IncidentPage> {
-    state.run(move |s| s.list_incidents(&filter)).await
+    let prefetched = std::sync::Arc::clone(&state.prefetched);
+    state.run(move |s| prefetched.incident_page(s, &filter).map_or_else(|| s.list_incidents(&filter), Ok)).await
 }
 
 #[tauri::command]
