@@ -324,6 +324,20 @@ fn compose_through_the_cli_settings_outcome_messages_render() {
     assert_eq!(files.len(), 1);
     let eml = std::fs::read_to_string(out.join(&files[0])).unwrap();
     assert!(eml.contains("multipart/alternative") && eml.contains("@corp.example>"));
+
+    // Approved is not thanked yet: only once the message is sent may the incident close quietly.
+    let closing = cli.run(&["incident", "status", "INC-2026-0001", "closed"]);
+    assert_eq!(closing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&closing.stderr).contains("Jane Doe (approved)"));
+    let queued = cli.json(&["outbox", "queue", "--incident", "INC-2026-0001"]);
+    assert_eq!(queued["queued"].as_u64(), Some(1));
+    // No server set: the message leaves as an .eml file in the outbox folder beside the database.
+    let sent = cli.json(&["outbox", "send"]);
+    assert_eq!(sent["run"]["progress"]["sent"].as_u64(), Some(1), "{sent}");
+    let folder: Vec<_> = std::fs::read_dir(cli.dir.path().join("outbox")).unwrap().collect();
+    assert_eq!(folder.len(), 1);
+    let status = cli.json(&["outbox", "status"]);
+    assert_eq!(status[0]["state"], "sent");
     cli.ok(&["incident", "status", "INC-2026-0001", "closed"]);
 }
 
