@@ -15,6 +15,8 @@
 # Usage: scripts/bench-app.sh [RUNS]   (default 5; builds the UI, both release apps and the CLI first)
 #   BENCH_NO_BUILD=1   skip the builds (use what is in target/release)
 #   BENCH_KEEP=1       keep the datasets and the apps' logs; BENCH_WORK=DIR reuses them
+#   BENCH_BASELINE=APP also run another afterword-app binary (e.g. an earlier build kept aside)
+#                      in the same rounds: rows example-base and large-base
 set -euo pipefail
 self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/.."
@@ -42,9 +44,12 @@ tree_pss() {
 
 median() { sort -n | awk '{a[NR] = $1} END {if (NR) print a[int((NR + 1) / 2)]; else print "-"}'; }
 
-one_run() { # bare|example|large -> "ms pss_kib"; the app's log stays in $work/NAME.RUN.log
-  local name=$1 run=$2 log="$work/$1.$2.log" pattern
+one_run() { # bare|example|large[-base] -> "ms pss_kib"; the app's log stays in $work/NAME.RUN.log
+  local name=$1 run=$2 log="$work/$1.$2.log" pattern app=target/release/afterword-app
   : >"$log"
+  if [[ $name == *-base ]]; then
+    app=$baseline name=${name%-base}
+  fi
   if [[ $name == bare ]]; then
     pattern='view=shown elapsed_ms='
     XDG_CONFIG_HOME="$work/config-bare" XDG_CACHE_HOME="$work/cache-bare" XDG_DATA_HOME="$work/data-bare" \
@@ -52,7 +57,7 @@ one_run() { # bare|example|large -> "ms pss_kib"; the app's log stays in $work/N
   else
     pattern='view=incidents elapsed_ms='
     RUST_LOG=info XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache" \
-      target/release/afterword-app --data-dir "$work/$name" >"$log" 2>&1 &
+      "$app" --data-dir "$work/$name" >"$log" 2>&1 &
   fi
   local pid=$! waited=0
   until grep -q "$pattern" "$log"; do
@@ -67,6 +72,7 @@ one_run() { # bare|example|large -> "ms pss_kib"; the app's log stays in $work/N
 
 bench() {
   local names=(bare example large) name r ms kib
+  [[ -z "$baseline" ]] || names+=(example-base large-base)
   declare -A times pss
   for ((r = 0; r < runs; r++)); do
     for name in "${names[@]}"; do
@@ -102,7 +108,7 @@ bench() {
 
 # The measurements run inside Xvfb and a private session bus: this script calls itself there.
 if [[ "${1:-}" == --inside ]]; then
-  work=$2 runs=$3
+  work=$2 runs=$3 baseline=${BENCH_BASELINE:-}
   bench
   exit
 fi
@@ -115,9 +121,12 @@ if [[ -z "${BENCH_NO_BUILD:-}" ]]; then
     --features afterword-app/custom-protocol,bare-tauri/custom-protocol
   cargo build --release -p afterword-cli --quiet
 fi
-printf 'JS bundle: %s KiB (gzip %s KiB), CSS: %s KiB\n' \
+# What the first view loads (the entry and its preloads; other screens are chunks loaded later).
+initial_js=$(grep -oE '(src|href)="\./assets/[^"]+\.js"' ui/dist/index.html | sed -E 's/.*"\.\/(.*)"/ui\/dist\/\1/')
+printf 'JS at start-up: %s KiB (gzip %s KiB) of %s KiB in all; CSS: %s KiB\n' \
+  "$(cat $initial_js | wc -c | awk '{printf "%.0f", $1 / 1024}')" \
+  "$(cat $initial_js | gzip -c | wc -c | awk '{printf "%.0f", $1 / 1024}')" \
   "$(cat ui/dist/assets/*.js | wc -c | awk '{printf "%.0f", $1 / 1024}')" \
-  "$(cat ui/dist/assets/*.js | gzip -c | wc -c | awk '{printf "%.0f", $1 / 1024}')" \
   "$(cat ui/dist/assets/*.css | wc -c | awk '{printf "%.0f", $1 / 1024}')"
 
 if [[ -n "${BENCH_WORK:-}" ]]; then
