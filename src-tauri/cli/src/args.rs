@@ -49,6 +49,10 @@ pub enum Command {
     /// The empathy check on a draft: FILE, or - for standard input. Exit 0: nothing found;
     /// 1: findings; 2: the check could not run.
     CheckTone(CheckToneArgs),
+    /// Bring people in from a CSV export (Outlook, Google, Thunderbird, any CSV with a header),
+    /// a vCard file, a To line (FILE or - for standard input) or a mailmerge project. Shows
+    /// what each row becomes; --preview writes nothing.
+    Import(crate::import::ImportArgs),
     /// Load the example incident (as offered on the app's first run).
     Example,
     /// Fill the database with a synthetic dataset for benchmarks.
@@ -135,6 +139,8 @@ pub enum PersonCommand {
         organisation: String,
         #[arg(long, default_value = "")]
         team: String,
+        #[arg(long, default_value = "")]
+        job_title: String,
         #[arg(long, value_parser = choice!(Audience))]
         audience: Option<Audience>,
         #[arg(long, value_parser = choice!(TechnicalLevel))]
@@ -261,6 +267,7 @@ pub fn run_person(store: &Store, out: &Printer, command: PersonCommand) -> Resul
             preferred_name,
             organisation,
             team,
+            job_title,
             audience,
             technical_level,
             anonymous,
@@ -272,6 +279,7 @@ pub fn run_person(store: &Store, out: &Printer, command: PersonCommand) -> Resul
             email,
             organisation,
             team,
+            job_title,
             audience,
             technical_level,
             may_be_named: !anonymous,

@@ -6,6 +6,7 @@
 
 mod args;
 mod compose;
+mod import;
 mod outbox;
 mod output;
 mod tone;
@@ -51,6 +52,7 @@ fn run(cli: Cli) -> Result<i32, Error> {
         Command::Messages(command) => compose::run_messages(&store, &out, command),
         Command::Render(args) => compose::run_render(&store, &out, args),
         Command::CheckTone(_) => unreachable!("check-tone is handled in main, before the database opens"),
+        Command::Import(args) => import::run(&store, &out, args),
         Command::Example => out.incident(&store.load_example()?),
         Command::Generate(spec) => {
             let first = store.generate(spec.into())?;

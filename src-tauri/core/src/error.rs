@@ -62,6 +62,10 @@ pub enum Error {
     #[error("{0}")]
     Busy(String),
 
+    /// The person stopped a long operation; nothing was changed.
+    #[error("{0}")]
+    Cancelled(String),
+
     /// Any other database failure.
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
@@ -83,6 +87,7 @@ impl Error {
             Error::SecretStore(_) => "secret_store",
             Error::Smtp(_) => "smtp",
             Error::Busy(_) => "busy",
+            Error::Cancelled(_) => "cancelled",
             Error::Database(_) => "database",
         }
     }

@@ -6,6 +6,7 @@
 //! - [`incidents`], [`people`], [`contributions`] are the operations; [`quick_add`] parses the
 //!   quick-add line; [`audit`] records who changed what; [`example`] loads the first-run example;
 //!   [`generate`] makes benchmark datasets; [`trash`] lists what was deleted and can come back.
+//! - [`exchange`] brings people in from other tools (CSV, vCard, To lines, mailmerge).
 //! - [`outbox`] delivers approved messages: server settings, the queue, the sending loop.
 //! - [`preferences`] holds the app preferences and guards their file against silent loss.
 //! - [`Error`] is the crate's one error type; [`Error::code`] is what front ends branch on.
@@ -15,6 +16,7 @@ pub mod compose;
 pub mod contributions;
 pub mod error;
 pub mod example;
+pub mod exchange;
 pub mod generate;
 pub mod incidents;
 pub mod model;

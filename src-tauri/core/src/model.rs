@@ -204,6 +204,7 @@ pub struct Person {
     pub email: String,
     pub organisation: String,
     pub team: String,
+    pub job_title: String,
     pub audience: Audience,
     pub technical_level: TechnicalLevel,
     /// Consent: may this person be named in reports?
@@ -223,6 +224,7 @@ pub struct PersonInput {
     pub email: String,
     pub organisation: String,
     pub team: String,
+    pub job_title: String,
     pub audience: Option<Audience>,
     pub technical_level: Option<TechnicalLevel>,
     pub may_be_named: bool,
@@ -238,6 +240,7 @@ impl Default for PersonInput {
             email: String::new(),
             organisation: String::new(),
             team: String::new(),
+            job_title: String::new(),
             audience: None,
             technical_level: None,
             may_be_named: true,

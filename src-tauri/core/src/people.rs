@@ -15,7 +15,7 @@ pub const DEFAULT_SEARCH_LIMIT: u32 = 50;
 
 const SELECT_PERSON: &str = "
     SELECT p.id, p.name, p.preferred_name, p.email, p.organisation, p.team, p.audience, p.technical_level,
-           p.may_be_named, p.do_not_contact, p.notes, p.created_at, p.updated_at,
+           p.may_be_named, p.do_not_contact, p.notes, p.created_at, p.updated_at, p.job_title,
            (SELECT count(*) FROM contributions c JOIN incidents i ON i.id = c.incident_id
              WHERE c.person_id = p.id AND c.deleted_at IS NULL AND i.deleted_at IS NULL)
     FROM people p";
@@ -35,22 +35,26 @@ fn person_from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
         notes: r.get(10)?,
         created_at: r.get(11)?,
         updated_at: r.get(12)?,
-        contribution_count: r.get(13)?,
+        job_title: r.get(13)?,
+        contribution_count: r.get(14)?,
     })
 }
 
-struct CleanPerson {
-    name: String,
-    preferred_name: String,
-    email: String,
-    organisation: String,
-    team: String,
-    audience: Audience,
-    technical_level: TechnicalLevel,
-    notes: String,
+/// A person's fields once every rule has passed.
+pub(crate) struct CleanPerson {
+    pub(crate) name: String,
+    pub(crate) preferred_name: String,
+    pub(crate) email: String,
+    pub(crate) organisation: String,
+    pub(crate) team: String,
+    pub(crate) job_title: String,
+    pub(crate) audience: Audience,
+    pub(crate) technical_level: TechnicalLevel,
+    pub(crate) notes: String,
 }
 
-fn clean(input: &PersonInput) -> Result<CleanPerson> {
+/// Checks and cleans a person's fields; the error names the field to fix.
+pub(crate) fn clean(input: &PersonInput) -> Result<CleanPerson> {
     let audience = input.audience.unwrap_or(Audience::EndUser);
     Ok(CleanPerson {
         name: validate::single_line("name", "The name", &input.name, true, validate::NAME_MAX)?,
@@ -70,6 +74,7 @@ fn clean(input: &PersonInput) -> Result<CleanPerson> {
             validate::SHORT_MAX,
         )?,
         team: validate::single_line("team", "The team", &input.team, false, validate::SHORT_MAX)?,
+        job_title: validate::single_line("job_title", "The job title", &input.job_title, false, validate::SHORT_MAX)?,
         audience,
         technical_level: input.technical_level.unwrap_or(match audience {
             Audience::EndUser | Audience::Management => TechnicalLevel::NonTechnical,
@@ -78,6 +83,39 @@ fn clean(input: &PersonInput) -> Result<CleanPerson> {
         }),
         notes: validate::text("notes", "The notes", &input.notes, false, validate::LONG_MAX)?,
     })
+}
+
+/// Inserts a checked person inside the caller's transaction (the caller writes the audit line).
+pub(crate) fn insert(
+    tx: &rusqlite::Connection,
+    id: &str,
+    p: &CleanPerson,
+    may_be_named: bool,
+    do_not_contact: bool,
+    now: &str,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO people (id, name, preferred_name, email, email_key, organisation, team, audience, technical_level,
+                             may_be_named, do_not_contact, notes, created_at, updated_at, job_title)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
+    )?
+    .execute(params![
+        id,
+        p.name,
+        p.preferred_name,
+        p.email,
+        validate::email_key(&p.email),
+        p.organisation,
+        p.team,
+        p.audience,
+        p.technical_level,
+        may_be_named,
+        do_not_contact,
+        p.notes,
+        now,
+        p.job_title
+    ])?;
+    Ok(())
 }
 
 /// Rank matches by relevance only up to this many (see [`Store::search_people`]).
@@ -108,17 +146,8 @@ impl Store {
         let id = new_id();
         let now = self.now();
         self.write(|tx| {
-        tx.execute(
-            "INSERT INTO people (id, name, preferred_name, email, email_key, organisation, team, audience, technical_level,
-                                 may_be_named, do_not_contact, notes, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
-            params![
-                id, p.name, p.preferred_name, p.email, validate::email_key(&p.email), p.organisation, p.team,
-                p.audience, p.technical_level, input.may_be_named, input.do_not_contact, p.notes, now
-            ],
-        )?;
-        audit::record(tx, self, "person", &id, "create", json!({ "name": p.name, "email": p.email }))?;
-        Ok(())
+            insert(tx, &id, &p, input.may_be_named, input.do_not_contact, &now)?;
+            audit::record(tx, self, "person", &id, "create", json!({ "name": p.name, "email": p.email }))
         })?;
         self.person(&id)
     }
@@ -131,11 +160,12 @@ impl Store {
             tx.execute(
             "UPDATE people SET name = ?2, preferred_name = ?3, email = ?4, email_key = ?5, organisation = ?6, team = ?7,
                     audience = ?8, technical_level = ?9, may_be_named = ?10, do_not_contact = ?11, notes = ?12,
-                    updated_at = ?13
+                    updated_at = ?13, job_title = ?14
              WHERE id = ?1",
             params![
                 id, p.name, p.preferred_name, p.email, validate::email_key(&p.email), p.organisation, p.team,
-                p.audience, p.technical_level, input.may_be_named, input.do_not_contact, p.notes, self.now()
+                p.audience, p.technical_level, input.may_be_named, input.do_not_contact, p.notes, self.now(),
+                p.job_title
             ],
         )?;
             let mut changed = serde_json::Map::new();
@@ -379,7 +409,7 @@ impl Store {
             )?;
             tx.execute(
                 "UPDATE people SET preferred_name = ?2, organisation = ?3, team = ?4, notes = ?5,
-                    may_be_named = ?6, do_not_contact = ?7, updated_at = ?8 WHERE id = ?1",
+                    may_be_named = ?6, do_not_contact = ?7, updated_at = ?8, job_title = ?9 WHERE id = ?1",
                 params![
                     keep,
                     pick(&k.preferred_name, &d.preferred_name),
@@ -388,7 +418,8 @@ impl Store {
                     notes,
                     k.may_be_named && d.may_be_named,
                     k.do_not_contact || d.do_not_contact,
-                    now
+                    now,
+                    pick(&k.job_title, &d.job_title)
                 ],
             )?;
             tx.execute(

@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_initial.sql"),
     include_str!("../migrations/0002_compose.sql"),
     include_str!("../migrations/0003_outbox.sql"),
+    include_str!("../migrations/0004_job_title.sql"),
 ];
 
 /// The schema version this build writes.

@@ -94,7 +94,7 @@ pub fn best_template(templates: &[Template], audience: Audience, kind: IncidentK
         .map(|(_, t)| t)
 }
 
-fn clean(input: &TemplateInput) -> Result<TemplateInput> {
+pub(crate) fn clean(input: &TemplateInput) -> Result<TemplateInput> {
     let cleaned = TemplateInput {
         name: validate::single_line("name", "The template's name", &input.name, true, validate::SHORT_MAX)?,
         audience: input.audience,
