@@ -1,4 +1,4 @@
-//! The native folder picker and file manager, behind [`Desktop`] so commands stay free of the
+//! The native folder and file pickers and file manager, behind [`Desktop`] so commands stay free of the
 //! runtime type: the app installs the real one (dialog and opener plugins, called from Rust only,
 //! so the web view holds no permission for them).
 
@@ -8,6 +8,13 @@ use tauri::{AppHandle, Manager, Runtime};
 pub trait DesktopTools: Send + Sync {
     /// Shows the folder picker; `done` gets the chosen folder, or None when cancelled.
     fn pick_folder(&self, title: String, done: Box<dyn FnOnce(Option<String>) + Send>);
+    /// Shows the open-file dialog with `filters` (name, extensions); `done` gets the file.
+    fn pick_file(
+        &self,
+        title: String,
+        filters: Vec<(String, Vec<String>)>,
+        done: Box<dyn FnOnce(Option<String>) + Send>,
+    );
     fn open_folder(&self, folder: &str) -> Result<(), String>;
 }
 
@@ -18,6 +25,21 @@ impl<R: Runtime> DesktopTools for AppHandle<R> {
             .file()
             .set_title(title)
             .pick_folder(move |folder| done(folder.and_then(|f| f.into_path().ok()).map(|p| p.display().to_string())));
+    }
+
+    fn pick_file(
+        &self,
+        title: String,
+        filters: Vec<(String, Vec<String>)>,
+        done: Box<dyn FnOnce(Option<String>) + Send>,
+    ) {
+        use tauri_plugin_dialog::DialogExt;
+        let mut dialog = self.dialog().file().set_title(title);
+        for (name, extensions) in &filters {
+            let extensions: Vec<&str> = extensions.iter().map(String::as_str).collect();
+            dialog = dialog.add_filter(name, &extensions);
+        }
+        dialog.pick_file(move |file| done(file.and_then(|f| f.into_path().ok()).map(|p| p.display().to_string())));
     }
 
     fn open_folder(&self, folder: &str) -> Result<(), String> {
@@ -43,6 +65,22 @@ impl Desktop {
             }),
         );
         rx.await.map_err(|_| IpcError::new("internal", "The folder dialog closed unexpectedly."))
+    }
+
+    pub async fn pick_file(
+        &self,
+        title: String,
+        filters: Vec<(String, Vec<String>)>,
+    ) -> Result<Option<String>, IpcError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.0.pick_file(
+            title,
+            filters,
+            Box::new(move |file| {
+                let _ = tx.send(file);
+            }),
+        );
+        rx.await.map_err(|_| IpcError::new("internal", "The file dialog closed unexpectedly."))
     }
 
     pub fn open_folder(&self, folder: &str) -> Result<(), IpcError> {

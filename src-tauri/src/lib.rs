@@ -6,11 +6,13 @@
 //!   store; [`IpcError`] is the `{code, message}` every command fails with.
 //! - [`specta_builder`] lists the commands once, for both the invoke handler and the generated
 //!   TypeScript bindings (`ui/src/lib/bindings.ts`).
+//! - [`imports`] runs imports as background jobs and announces files dropped on the window.
 //! - [`launch`] reads `--data-dir`; [`window_state`] saves the window geometry as it changes.
 
 pub mod commands;
 pub mod desktop;
 pub mod error;
+pub mod imports;
 pub mod launch;
 pub mod preferences;
 pub mod prefetch;
@@ -106,6 +108,11 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
         resolve_uncertain,
         thanks_for,
         open_outbox_folder,
+        choose_import_file,
+        inspect_import,
+        start_import,
+        import_status,
+        cancel_import,
     ])
 }
 
@@ -156,11 +163,15 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .manage(state)
         .manage(preview::PreviewCache::default())
+        .manage(imports::ImportJobs::default())
         .register_uri_scheme_protocol(preview::SCHEME, |ctx, request| {
             preview::respond(&ctx.app_handle().state::<preview::PreviewCache>(), &request)
         })
         .invoke_handler(specta.invoke_handler())
-        .on_window_event(window_state::on_window_event)
+        .on_window_event(|window, event| {
+            window_state::on_window_event(window, event);
+            imports::on_drag_drop(window, event);
+        })
         .on_page_load(move |_, payload| {
             let what = match payload.event() {
                 tauri::webview::PageLoadEvent::Started => "page load started",

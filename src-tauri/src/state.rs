@@ -62,6 +62,11 @@ impl AppState {
         }
     }
 
+    /// Fails with the reason when the database could not be opened.
+    pub fn database_ready(&self) -> Result<(), IpcError> {
+        self.store.as_ref().map(|_| ()).map_err(Clone::clone)
+    }
+
     /// Why the database could not be opened, if it could not.
     pub fn database_problem(&self) -> Option<String> {
         self.store.as_ref().err().map(|e| e.message.clone())

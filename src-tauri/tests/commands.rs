@@ -29,6 +29,7 @@ fn app_in(dir: tempfile::TempDir) -> App {
         .plugin(tauri_plugin_store::Builder::default().build())
         .manage(state)
         .manage(sender)
+        .manage(afterword_app::imports::ImportJobs::default())
         .invoke_handler(specta_builder::<MockRuntime>().invoke_handler())
         .build(mock_context(noop_assets()))
         .unwrap();
@@ -195,4 +196,49 @@ fn typescript_bindings_are_current() {
     if std::env::var_os("CI").is_some() {
         assert_eq!(before, after, "ui/src/lib/bindings.ts was stale; run `cargo test -p afterword-app` and commit it");
     }
+}
+
+/// An import runs as a job the UI polls: a preview writes nothing, the import writes every new
+/// person, and a finished job is collected once.
+#[test]
+fn an_import_runs_as_a_polled_job_on_its_own_connection() {
+    let app = app();
+    let request = json!({ "source": { "kind": "text", "text": "Jane Doe <jane@corp.example>, \"Smith, John\" <john@corp.example>" },
+                          "format": null, "mapping": null, "audience": null, "overwrite": false, "choices": [] });
+    let wait = |job: &Value| -> Value {
+        for _ in 0..500 {
+            let status = call(&app, "import_status", json!({ "job": job })).unwrap();
+            if !status["outcome"].is_null() || !status["error"].is_null() {
+                return status;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!("the import job never ended");
+    };
+    let job = call(&app, "start_import", json!({ "request": request, "apply": false })).unwrap();
+    let preview = wait(&job);
+    assert_eq!(preview["outcome"]["kind"], "preview");
+    assert_eq!(preview["outcome"]["summary"]["counts"]["new"], 2);
+    assert_eq!(preview["outcome"]["rows"][1]["name"], "Smith, John");
+    assert_eq!(
+        call(&app, "search_people", json!({ "query": "", "limit": null })).unwrap().as_array().unwrap().len(),
+        0
+    );
+    // Collected once: asking again says the job is gone.
+    assert_eq!(call(&app, "import_status", json!({ "job": job })).unwrap_err()["code"], "not_found");
+
+    let job = call(&app, "start_import", json!({ "request": request, "apply": true })).unwrap();
+    let report = wait(&job);
+    assert_eq!(report["outcome"]["kind"], "report");
+    assert_eq!(
+        call(&app, "search_people", json!({ "query": "smith", "limit": null })).unwrap()[0]["email"],
+        "john@corp.example"
+    );
+
+    let bad = json!({ "source": { "kind": "file", "path": "/nonexistent/contacts.csv" }, "format": null, "mapping": null,
+                      "audience": null, "overwrite": false, "choices": [] });
+    let job = call(&app, "start_import", json!({ "request": bad, "apply": false })).unwrap();
+    let failed = wait(&job);
+    assert_eq!(failed["error"]["code"], "invalid");
+    assert_eq!(failed["error"]["field"], "file");
 }

@@ -224,6 +224,8 @@ pub struct PersonInput {
     pub email: String,
     pub organisation: String,
     pub team: String,
+    /// Optional for callers written before job titles existed.
+    #[serde(default)]
     pub job_title: String,
     pub audience: Option<Audience>,
     pub technical_level: Option<TechnicalLevel>,

@@ -11,6 +11,8 @@ pub(crate) type Answer<T> = Result<T, IpcError>;
 
 pub mod compose;
 pub use compose::*;
+pub mod import;
+pub use import::*;
 pub mod outbox;
 pub use outbox::*;
 pub mod trash;

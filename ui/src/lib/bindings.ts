@@ -98,6 +98,14 @@ export const commands = {
 	thanksFor: (person: string) => typedError<Thanks[], IpcError_Serialize>(__TAURI_INVOKE("thanks_for", { person })),
 	/**  Opens the folder of `.eml` files (created first, so there is something to open). */
 	openOutboxFolder: () => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("open_outbox_folder")),
+	/**  The native open dialog, for contact files (CSV, vCard, text) and mailmerge projects. */
+	chooseImportFile: () => typedError<string | null, IpcError_Serialize>(__TAURI_INVOKE("choose_import_file")),
+	/**  What a source is (format, encoding, columns, the mapping guess) without reading its rows. */
+	inspectImport: (request: ImportRequest_Deserialize) => typedError<ImportSummary_Serialize, IpcError_Serialize>(__TAURI_INVOKE("inspect_import", { request })),
+	/**  Starts a preview (`apply` false: nothing is written) or the import itself; returns the job. */
+	startImport: (request: ImportRequest_Deserialize, apply: boolean) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("start_import", { request, apply })),
+	importStatus: (job: string) => typedError<ImportJobStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("import_status", { job })),
+	cancelImport: (job: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("cancel_import", { job })),
 };
 
 /* Types */
@@ -344,6 +352,14 @@ export type DeletedItem = {
 /**  What kind of record a [`DeletedItem`] is. */
 export type DeletedKind = "incident" | "person" | "contribution";
 
+/**  One field that an import fills or would change. */
+export type FieldChange = {
+	field: PersonField,
+	/**  The value the person has now ("" when empty). */
+	from: string,
+	to: string,
+};
+
 /**  What generating an incident's messages did. */
 export type GenerateReport = {
 	created: number,
@@ -357,6 +373,236 @@ export type GenerateReport = {
 	removed: number,
 	/**  Incident-wide warnings (no outcome, contributions without impact). */
 	warnings: string[],
+};
+
+export type ImportCounts = {
+	new: number,
+	updated: number,
+	duplicate: number,
+	invalid: number,
+};
+
+/**  The kinds of source Afterword reads. */
+export type ImportFormat = "csv" | "vcard" | 
+/**  Addresses as copied from a To or Cc line. */
+"text" | 
+/**  A mailmerge project: `mailmerge_database.csv` and `mailmerge_template.txt`. */
+"mailmerge";
+
+/**  A job as the UI sees it when it polls. */
+export type ImportJobStatus = ImportJobStatus_Serialize | ImportJobStatus_Deserialize;
+
+/**  A job as the UI sees it when it polls. */
+export type ImportJobStatus_Deserialize = {
+	progress: ImportProgress_Deserialize,
+	/**  Set once the job has ended: its outcome, or why it failed or was stopped. */
+	outcome?: ImportOutcome_Deserialize | null,
+	error?: IpcError_Deserialize | null,
+};
+
+/**  A job as the UI sees it when it polls. */
+export type ImportJobStatus_Serialize = {
+	progress: ImportProgress_Serialize,
+	/**  Set once the job has ended: its outcome, or why it failed or was stopped. */
+	outcome: ImportOutcome_Serialize | null,
+	error: IpcError_Serialize | null,
+};
+
+/**  What a finished job produced. */
+export type ImportOutcome = ImportOutcome_Serialize | ImportOutcome_Deserialize;
+
+/**  What a finished job produced. */
+export type ImportOutcome_Deserialize = {
+	kind: "preview",
+} & ImportPreview_Deserialize | {
+	kind: "report",
+} & ImportReport_Deserialize;
+
+/**  What a finished job produced. */
+export type ImportOutcome_Serialize = {
+	kind: "preview",
+} & ImportPreview_Serialize | {
+	kind: "report",
+} & ImportReport_Serialize;
+
+/**  The preview the window shows: the summary and the first [`PREVIEW_ROWS`] rows. */
+export type ImportPreview = ImportPreview_Serialize | ImportPreview_Deserialize;
+
+/**  The preview the window shows: the summary and the first [`PREVIEW_ROWS`] rows. */
+export type ImportPreview_Deserialize = {
+	summary: ImportSummary_Deserialize,
+	rows: ImportRow_Deserialize[],
+	/**  True when there are more rows than those listed. */
+	more_rows: boolean,
+};
+
+/**  The preview the window shows: the summary and the first [`PREVIEW_ROWS`] rows. */
+export type ImportPreview_Serialize = {
+	summary: ImportSummary_Serialize,
+	rows: ImportRow_Serialize[],
+	/**  True when there are more rows than those listed. */
+	more_rows: boolean,
+};
+
+/**  How far a long preview or import has come. */
+export type ImportProgress = ImportProgress_Serialize | ImportProgress_Deserialize;
+
+/**  How far a long preview or import has come. */
+export type ImportProgress_Deserialize = {
+	rows: number,
+	bytes: number | null,
+	/**  The source's size, when known. */
+	total_bytes?: number | null,
+};
+
+/**  How far a long preview or import has come. */
+export type ImportProgress_Serialize = {
+	rows: number,
+	bytes: number | null,
+	/**  The source's size, when known. */
+	total_bytes: number | null,
+};
+
+/**  What an import wrote. */
+export type ImportReport = ImportReport_Serialize | ImportReport_Deserialize;
+
+/**  What an import wrote. */
+export type ImportReport_Deserialize = {
+	summary: ImportSummary_Deserialize,
+	/**  The audit log's record of this import (entity `import`). */
+	import_id: string,
+	/**  The template a mailmerge project brought, when one was saved. */
+	template_id?: string | null,
+};
+
+/**  What an import wrote. */
+export type ImportReport_Serialize = {
+	summary: ImportSummary_Serialize,
+	/**  The audit log's record of this import (entity `import`). */
+	import_id: string,
+	/**  The template a mailmerge project brought, when one was saved. */
+	template_id: string | null,
+};
+
+export type ImportRequest = ImportRequest_Serialize | ImportRequest_Deserialize;
+
+export type ImportRequest_Deserialize = {
+	source: ImportSource,
+	/**  Detected when not given. */
+	format?: ImportFormat | null,
+	/**  CSV: the person field of each column, in column order; the guess when not given. */
+	mapping?: (PersonField | null)[] | null,
+	/**  The audience of every new person, instead of guessing it from their organisation. */
+	audience?: Audience | null,
+	/**  Replace known people's differing details on every row (a row's choice still wins). */
+	overwrite: boolean,
+	choices: RowChoice_Deserialize[],
+};
+
+export type ImportRequest_Serialize = {
+	source: ImportSource,
+	/**  Detected when not given. */
+	format: ImportFormat | null,
+	/**  CSV: the person field of each column, in column order; the guess when not given. */
+	mapping: (PersonField | null)[] | null,
+	/**  The audience of every new person, instead of guessing it from their organisation. */
+	audience: Audience | null,
+	/**  Replace known people's differing details on every row (a row's choice still wins). */
+	overwrite: boolean,
+	choices: RowChoice_Serialize[],
+};
+
+/**  One row of the source, classified. */
+export type ImportRow = ImportRow_Serialize | ImportRow_Deserialize;
+
+/**  One row of the source, classified. */
+export type ImportRow_Deserialize = {
+	/**  The row (CSV, counting the header as row 1), card (vCard) or address (text) it came from. */
+	row: number,
+	email: string,
+	name: string,
+	organisation: string,
+	team: string,
+	job_title: string,
+	class: RowClass,
+	/**  Why it has that class, in plain words. */
+	reason: string,
+	/**  For a new person: the audience they will get (guessed or chosen). */
+	audience?: Audience | null,
+	/**  For an updated or duplicate row: the known person. */
+	person_id?: string | null,
+	/**  Empty fields the row fills in. */
+	fills: FieldChange[],
+	/**  Filled fields the row would change; applied only with `overwrite`. */
+	conflicts: FieldChange[],
+	overwrite: boolean,
+};
+
+/**  One row of the source, classified. */
+export type ImportRow_Serialize = {
+	/**  The row (CSV, counting the header as row 1), card (vCard) or address (text) it came from. */
+	row: number,
+	email: string,
+	name: string,
+	organisation: string,
+	team: string,
+	job_title: string,
+	class: RowClass,
+	/**  Why it has that class, in plain words. */
+	reason: string,
+	/**  For a new person: the audience they will get (guessed or chosen). */
+	audience: Audience | null,
+	/**  For an updated or duplicate row: the known person. */
+	person_id: string | null,
+	/**  Empty fields the row fills in. */
+	fills: FieldChange[],
+	/**  Filled fields the row would change; applied only with `overwrite`. */
+	conflicts: FieldChange[],
+	overwrite: boolean,
+};
+
+/**  Where the people come from. */
+export type ImportSource = 
+/**  A file (or a mailmerge project's folder) on this machine. */
+{ kind: "file"; path: string } | 
+/**  Text pasted into the window, typically a To line. */
+{ kind: "text"; text: string };
+
+/**  What a source is and what importing it does (or did). */
+export type ImportSummary = ImportSummary_Serialize | ImportSummary_Deserialize;
+
+/**  What a source is and what importing it does (or did). */
+export type ImportSummary_Deserialize = {
+	format: ImportFormat,
+	/**  "Outlook CSV", "vCard", "Addresses", "mailmerge project"… */
+	source_label: string,
+	/**  "UTF-8", "UTF-8 with byte-order mark", "windows-1252", "UTF-16LE"… */
+	encoding: string,
+	row_unit: RowUnit,
+	/**  CSV: the header's columns, the mapping used, and the first rows' values per column. */
+	columns: string[],
+	mapping: (PersonField | null)[],
+	samples: string[][],
+	counts: ImportCounts,
+	/**  A mailmerge project's template. */
+	template?: TemplatePlan_Deserialize | null,
+};
+
+/**  What a source is and what importing it does (or did). */
+export type ImportSummary_Serialize = {
+	format: ImportFormat,
+	/**  "Outlook CSV", "vCard", "Addresses", "mailmerge project"… */
+	source_label: string,
+	/**  "UTF-8", "UTF-8 with byte-order mark", "windows-1252", "UTF-16LE"… */
+	encoding: string,
+	row_unit: RowUnit,
+	/**  CSV: the header's columns, the mapping used, and the first rows' values per column. */
+	columns: string[],
+	mapping: (PersonField | null)[],
+	samples: string[][],
+	counts: ImportCounts,
+	/**  A mailmerge project's template. */
+	template: TemplatePlan_Serialize | null,
 };
 
 /**  An incident as stored, with a count of its live contributions and contributors. */
@@ -734,6 +980,7 @@ export type Person = {
 	email: string,
 	organisation: string,
 	team: string,
+	job_title: string,
 	audience: Audience,
 	technical_level: TechnicalLevel,
 	/**  Consent: may this person be named in reports? */
@@ -761,6 +1008,11 @@ export type PersonDetail_Serialize = {
 	contributions: ContributionWithIncident_Serialize[],
 };
 
+/**  A person field a column of the source can be mapped to. */
+export type PersonField = 
+/**  The whole name as shown ("Jane Doe"); when absent it is made from first, middle and last. */
+"name" | "first_name" | "middle_name" | "last_name" | "preferred_name" | "email" | "organisation" | "team" | "job_title" | "notes";
+
 export type PersonInput = PersonInput_Serialize | PersonInput_Deserialize;
 
 export type PersonInput_Deserialize = {
@@ -769,6 +1021,8 @@ export type PersonInput_Deserialize = {
 	email: string,
 	organisation: string,
 	team: string,
+	/**  Optional for callers written before job titles existed. */
+	job_title?: string,
 	audience?: Audience | null,
 	technical_level?: TechnicalLevel | null,
 	may_be_named: boolean,
@@ -782,6 +1036,8 @@ export type PersonInput_Serialize = {
 	email: string,
 	organisation: string,
 	team: string,
+	/**  Optional for callers written before job titles existed. */
+	job_title: string,
 	audience: Audience | null,
 	technical_level: TechnicalLevel | null,
 	may_be_named: boolean,
@@ -988,6 +1244,41 @@ export type Resolution =
 /**  Send it again, knowing the recipient may get it twice. */
 "resend";
 
+/**  One row's override, chosen in the preview. */
+export type RowChoice = RowChoice_Serialize | RowChoice_Deserialize;
+
+/**  One row's override, chosen in the preview. */
+export type RowChoice_Deserialize = {
+	row: number,
+	/**  The audience for a new person instead of the guess. */
+	audience?: Audience | null,
+	/**  Replace a known person's filled values with the file's where they differ. */
+	overwrite: boolean,
+};
+
+/**  One row's override, chosen in the preview. */
+export type RowChoice_Serialize = {
+	row: number,
+	/**  The audience for a new person instead of the guess. */
+	audience: Audience | null,
+	/**  Replace a known person's filled values with the file's where they differ. */
+	overwrite: boolean,
+};
+
+export type RowClass = 
+/**  Nobody has this email yet: a new person. */
+"new" | 
+/**  A known person gains details they lacked (or, chosen, has details replaced). */
+"updated" | 
+/**  The same email as an earlier row, or a known person with nothing new. */
+"duplicate" | 
+/**  Cannot be imported; the reason says why. */
+"invalid";
+
+export type RowUnit = 
+/**  A spreadsheet row: the header is row 1. */
+"row" | "card" | "address";
+
 /**  Where a run stands; reported after each message. */
 export type RunProgress = RunProgress_Serialize | RunProgress_Deserialize;
 
@@ -1188,6 +1479,35 @@ export type TemplateInput_Serialize = {
 
 /**  Which part of a template a [`TemplateError`] is in. */
 export type TemplatePart = "subject" | "body";
+
+/**  The template a mailmerge project brings, as it will be saved, and what changed on the way. */
+export type TemplatePlan = TemplatePlan_Serialize | TemplatePlan_Deserialize;
+
+/**  The template a mailmerge project brings, as it will be saved, and what changed on the way. */
+export type TemplatePlan_Deserialize = {
+	name: string,
+	subject: string,
+	body: string,
+	/**  Plain sentences: columns with no Afterword field, headers Afterword sets itself. */
+	warnings: string[],
+	/**  Why it cannot be saved as it is (a syntax error, say); then it is left out of the import. */
+	problem?: string | null,
+	/**  True when a template with the same name and text exists: importing again adds nothing. */
+	exists: boolean,
+};
+
+/**  The template a mailmerge project brings, as it will be saved, and what changed on the way. */
+export type TemplatePlan_Serialize = {
+	name: string,
+	subject: string,
+	body: string,
+	/**  Plain sentences: columns with no Afterword field, headers Afterword sets itself. */
+	warnings: string[],
+	/**  Why it cannot be saved as it is (a syntax error, say); then it is left out of the import. */
+	problem: string | null,
+	/**  True when a template with the same name and text exists: importing again adds nothing. */
+	exists: boolean,
+};
 
 /**
  *  A template as the analyst writes it: both parts are minijinja (Jinja2) templates; the body
