@@ -394,3 +394,127 @@ fn incident_list_pages_with_offset_and_limit_and_shows_the_range() {
     let text = cli.ok(&["incident", "list", "--offset", "9"]);
     assert!(text.contains("(no incidents after 9 of 7)"), "{text}");
 }
+
+fn fixture(name: &str) -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../core/tests/fixtures/import")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn import_stdin(cli: &Cli, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_afterword"))
+        .arg("--data-dir")
+        .arg(cli.dir.path())
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn import_preview_json_lists_every_row_and_writes_nothing() {
+    let cli = Cli::new();
+    let preview = cli.json(&["import", "--preview", &fixture("thunderbird.csv")]);
+    assert_eq!(
+        (preview["new"].as_u64(), preview["duplicate"].as_u64(), preview["invalid"].as_u64()),
+        (Some(4), Some(1), Some(1))
+    );
+    assert_eq!(preview["updated"], 0);
+    let rows = preview["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 6);
+    for row in rows {
+        for key in ["email", "name", "class", "reason"] {
+            assert!(row.get(key).is_some(), "{row} lacks {key}");
+        }
+    }
+    assert!(rows.iter().any(|r| r["class"] == "invalid" && r["reason"].as_str().unwrap().contains("No email")));
+    assert_eq!(cli.json(&["person", "list"]).as_array().unwrap().len(), 0);
+
+    let done = cli.json(&["import", &fixture("thunderbird.csv")]);
+    assert_eq!(done["new"], 4);
+    assert_eq!(done["preview"], false);
+    assert_eq!(cli.json(&["person", "list"]).as_array().unwrap().len(), 4);
+    // Again: nothing changes.
+    let again = cli.json(&["import", &fixture("thunderbird.csv")]);
+    assert_eq!((again["new"].as_u64(), again["duplicate"].as_u64()), (Some(0), Some(5)));
+}
+
+#[test]
+fn import_reads_standard_input_and_honours_format_map_audience() {
+    let cli = Cli::new();
+    let out = import_stdin(
+        &cli,
+        &["--json", "import", "-"],
+        "Jane Doe <jane@corp.example>; \"Smith, John\" <john@corp.example>",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((report["format"].as_str(), report["new"].as_u64()), (Some("text"), Some(2)));
+
+    // A CSV with unusual headers: the mapping says which column is the email; the audience is chosen.
+    let csv = "Who,Contact point,Org\nVera Vendor,vera@vendor.example,Vendor Inc\n";
+    let out = import_stdin(
+        &cli,
+        &[
+            "--json",
+            "import",
+            "--format",
+            "csv",
+            "--map",
+            "Contact point=email",
+            "--map",
+            "Who=name",
+            "--audience",
+            "management",
+            "-",
+        ],
+        csv,
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let vera = cli.json(&["person", "show", "vera@vendor.example"]);
+    assert_eq!(vera["person"]["audience"], "management");
+    assert_eq!(vera["person"]["organisation"], "Vendor Inc");
+
+    let out = import_stdin(&cli, &["import", "--map", "Nope=email", "-"], csv);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no column “Nope”"));
+}
+
+#[test]
+fn import_exits_1_with_the_reason_when_the_file_cannot_be_read() {
+    let cli = Cli::new();
+    for (name, says) in
+        [("bad/garbage.bin", "binary data"), ("bad/empty.csv", "is empty"), ("missing.csv", "does not exist")]
+    {
+        let out = cli.run(&["import", &fixture(name)]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.starts_with("error[invalid]: ") && stderr.contains(says), "{name}: {stderr}");
+        assert!(out.stdout.is_empty(), "{name}: nothing on stdout");
+        let out = cli.run(&["--json", "import", &fixture(name)]);
+        let error: Value = serde_json::from_slice(&out.stderr).unwrap();
+        assert_eq!((error["code"].as_str(), error["field"].as_str()), (Some("invalid"), Some("file")));
+    }
+    // Invalid rows are reported, not fatal.
+    let out = cli.run(&["import", &fixture("bad/control_char.csv")]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("control character"));
+}
+
+#[test]
+fn import_of_a_mailmerge_project_saves_its_template_once() {
+    let cli = Cli::new();
+    let text = cli.ok(&["import", &fixture("mailmerge")]);
+    assert!(text.contains("imported 4 new"), "{text}");
+    assert!(text.contains("template “Imported from mailmerge (mailmerge)”: saved"), "{text}");
+    assert!(text.contains("{{number}}"), "{text}");
+    let again = cli.ok(&["import", &fixture("mailmerge/mailmerge_database.csv")]);
+    assert!(again.contains("already there, not added again"), "{again}");
+}

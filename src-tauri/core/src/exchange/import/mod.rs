@@ -293,7 +293,8 @@ impl ImportObserver for Quiet {}
 
 impl Store {
     /// What the source is (format, encoding, columns and the mapping guess, a template) without
-    /// reading its rows: instant even for a very large file.
+    /// reading its rows: instant even for a very large file. A guess without an email column is
+    /// not an error here: it is what the person then fixes in the mapping.
     pub fn inspect_import(&self, request: &ImportRequest) -> Result<ImportSummary> {
         let opened = open(request)?;
         let mut summary = opened.summary();
@@ -339,6 +340,12 @@ impl Store {
         observer: &mut dyn ImportObserver,
     ) -> Result<(ImportSummary, Option<(String, Option<String>, bool)>)> {
         let opened = open(request)?;
+        if opened.layout.as_ref().is_some_and(|l| !l.guess.contains(&Some(PersonField::Email))) {
+            return Err(Error::invalid(
+                "mapping",
+                "No column is mapped to the email address: choose which column holds it.",
+            ));
+        }
         let settings = self.settings()?;
         let context = Classifier::new(self, &settings, request, opened.format.row_unit())?;
         let mut summary = opened.summary();
@@ -571,14 +578,6 @@ fn open(request: &ImportRequest) -> Result<Opened> {
             return Err(Error::invalid("mapping", format!("Two columns are mapped to {}; keep one.", twice.label())));
         }
         layout.guess = mapping.clone();
-    }
-    if let Some(layout) = &opened.layout {
-        if !layout.guess.contains(&Some(PersonField::Email)) {
-            return Err(Error::invalid(
-                "mapping",
-                "No column is mapped to the email address: choose which column holds it.".to_string(),
-            ));
-        }
     }
     Ok(opened)
 }
