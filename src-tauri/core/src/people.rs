@@ -118,6 +118,62 @@ pub(crate) fn insert(
     Ok(())
 }
 
+/// Inserts many checked people with one statement (the caller writes the audit lines). One
+/// statement, not one per person: each statement makes the search index flush its pending
+/// entries, so a bulk import row by row would write thousands of tiny index segments.
+pub(crate) fn insert_many(tx: &rusqlite::Connection, people: &[(String, CleanPerson)], now: &str) -> Result<()> {
+    if people.is_empty() {
+        return Ok(());
+    }
+    const COLUMNS: usize = 12;
+    let mut sql = String::from(
+        "INSERT INTO people (id, name, preferred_name, email, email_key, organisation, team, audience, technical_level,
+                             notes, job_title, created_at, updated_at) VALUES ",
+    );
+    for i in 0..people.len() {
+        let b = i * COLUMNS;
+        if i > 0 {
+            sql.push(',');
+        }
+        sql.push_str(&format!(
+            "(?{},?{},?{},?{},?{},?{},?{},?{},?{},?{},?{},?{},?{})",
+            b + 1,
+            b + 2,
+            b + 3,
+            b + 4,
+            b + 5,
+            b + 6,
+            b + 7,
+            b + 8,
+            b + 9,
+            b + 10,
+            b + 11,
+            b + 12,
+            b + 12
+        ));
+    }
+    let keys: Vec<String> = people.iter().map(|(_, p)| validate::email_key(&p.email)).collect();
+    let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(people.len() * COLUMNS);
+    for ((id, p), key) in people.iter().zip(&keys) {
+        values.extend_from_slice(&[
+            id as &dyn rusqlite::ToSql,
+            &p.name,
+            &p.preferred_name,
+            &p.email,
+            key,
+            &p.organisation,
+            &p.team,
+            &p.audience,
+            &p.technical_level,
+            &p.notes,
+            &p.job_title,
+            &now,
+        ]);
+    }
+    tx.prepare_cached(&sql)?.execute(values.as_slice())?;
+    Ok(())
+}
+
 /// Rank matches by relevance only up to this many (see [`Store::search_people`]).
 const RANK_AT_MOST: u32 = 5_000;
 const COUNT_MATCHES: &str = "SELECT count(*) FROM people_search WHERE people_search MATCH ?1";

@@ -21,6 +21,7 @@ mod csv_rows;
 mod fields;
 mod input;
 mod mailmerge;
+mod scratch;
 mod vcard_rows;
 
 pub use fields::PersonField;
@@ -307,23 +308,22 @@ impl Store {
     /// Reads and classifies every row without writing anything.
     pub fn preview_import(&self, request: &ImportRequest, observer: &mut dyn ImportObserver) -> Result<ImportPreview> {
         let mut keep = KeepFirst { rows: Vec::new(), more: false, inner: observer };
-        // One read transaction: a consistent view, and the scratch table of emails seen is not
-        // committed row by row. Nothing in the main database is written.
-        let outermost = self.conn.is_autocommit();
-        if outermost {
-            self.conn.execute_batch("BEGIN DEFERRED")?;
-        }
+        let scratch = scratch::Scratch::attach(&self.conn)?;
+        // One read transaction: a consistent view of the directory. Nothing is written to it.
+        self.conn.execute_batch("BEGIN DEFERRED")?;
         let result = self.process_import(request, false, &mut keep);
-        if outermost {
-            self.conn.execute_batch("ROLLBACK")?;
-        }
+        self.conn.execute_batch("ROLLBACK")?;
+        drop(scratch);
         Ok(ImportPreview { summary: result?.0, rows: keep.rows, more_rows: keep.more })
     }
 
     /// Classifies every row and writes the new and updated people (and a mailmerge project's
     /// template) in one transaction: all of it lands, or (an error, a cancel) none of it.
     pub fn import_people(&self, request: &ImportRequest, observer: &mut dyn ImportObserver) -> Result<ImportReport> {
-        let (summary, written) = self.write(|_| self.process_import(request, true, observer))?;
+        let scratch = scratch::Scratch::attach(&self.conn)?;
+        let result = self.write(|_| self.process_import(request, true, observer));
+        drop(scratch);
+        let (summary, written) = result?;
         let (import_id, template_id, updated_any) = written.expect("an import that writes reports what it wrote");
         if updated_any {
             // Changed details can change approved messages: they go back to draft if so.
@@ -366,12 +366,8 @@ impl Store {
             _ => unreachable!("CSV sources always have a layout"),
         };
 
-        self.conn.execute_batch(
-            "CREATE TEMP TABLE IF NOT EXISTS import_seen (email_key TEXT PRIMARY KEY NOT NULL, row INTEGER NOT NULL) WITHOUT ROWID;
-             DELETE FROM temp.import_seen;",
-        )?;
         let import_id = new_id();
-        let now = self.now();
+        let mut batch = NewPeople { import_id: import_id.clone(), now: self.now(), people: Vec::new() };
         let mut counts = ImportCounts::default();
         let mut updated_any = false;
         let mut done: u64 = 0;
@@ -380,7 +376,7 @@ impl Store {
             let (row, action) = context.classify(self, candidate)?;
             if apply {
                 updated_any |= matches!(action, Action::Update { .. });
-                self.apply_row(&row, action, &import_id, &now)?;
+                self.apply_row(&row, action, &mut batch)?;
             }
             counts.add(row.class);
             observer.row(&row);
@@ -396,9 +392,9 @@ impl Store {
                 }
             }
         }
+        batch.flush(self)?;
         summary.counts = counts;
         summary.template = template;
-        self.conn.execute_batch("DELETE FROM temp.import_seen;")?;
         if !apply {
             return Ok((summary, None));
         }
@@ -445,20 +441,15 @@ impl Store {
             .is_some())
     }
 
-    fn apply_row(&self, row: &ImportRow, action: Action, import_id: &str, now: &str) -> Result<()> {
+    fn apply_row(&self, row: &ImportRow, action: Action, batch: &mut NewPeople) -> Result<()> {
         match action {
             Action::Nothing => Ok(()),
             Action::Insert(person) => {
-                let id = new_id();
-                people::insert(&self.conn, &id, &person, true, false, now)?;
-                audit::record(
-                    &self.conn,
-                    self,
-                    "person",
-                    &id,
-                    "create",
-                    json!({ "name": person.name, "email": person.email, "import": import_id }),
-                )
+                batch.people.push((new_id(), person));
+                if batch.people.len() >= INSERT_BATCH {
+                    batch.flush(self)?;
+                }
+                Ok(())
             }
             Action::Update { id, values } => {
                 self.conn
@@ -474,7 +465,7 @@ impl Store {
                         values.team,
                         values.job_title,
                         values.notes,
-                        now
+                        batch.now
                     ])?;
                 let changed: Vec<&str> = row
                     .fills
@@ -488,10 +479,34 @@ impl Store {
                     "person",
                     &id,
                     "update",
-                    json!({ "import": import_id, "changed": changed }),
+                    json!({ "import": batch.import_id, "changed": changed }),
                 )
             }
         }
+    }
+}
+
+/// New people are written this many at a time, in one statement each.
+const INSERT_BATCH: usize = 250;
+
+/// New people waiting to be written, with the import they belong to.
+struct NewPeople {
+    import_id: String,
+    now: String,
+    people: Vec<(String, CleanPerson)>,
+}
+
+impl NewPeople {
+    fn flush(&mut self, store: &Store) -> Result<()> {
+        people::insert_many(&store.conn, &self.people, &self.now)?;
+        let lines: Vec<(String, serde_json::Value)> = self
+            .people
+            .iter()
+            .map(|(id, p)| (id.clone(), json!({ "name": p.name, "email": p.email, "import": self.import_id })))
+            .collect();
+        audit::record_many(&store.conn, store, "person", "create", &lines)?;
+        self.people.clear();
+        Ok(())
     }
 }
 
@@ -850,7 +865,7 @@ impl Classifier {
         let key = validate::email_key(&clean.email);
         let earlier: Option<u32> = store
             .conn
-            .prepare_cached("SELECT row FROM temp.import_seen WHERE email_key = ?1")?
+            .prepare_cached("SELECT row FROM import_scratch.seen WHERE email_key = ?1")?
             .query_row([&key], |r| r.get(0))
             .optional()?;
         if let Some(earlier) = earlier {
@@ -860,7 +875,7 @@ impl Classifier {
         }
         store
             .conn
-            .prepare_cached("INSERT INTO temp.import_seen (email_key, row) VALUES (?1, ?2)")?
+            .prepare_cached("INSERT INTO import_scratch.seen (email_key, row) VALUES (?1, ?2)")?
             .execute(params![key, c.row])?;
 
         let Some((id, known)) = self.known(store, &key, &clean.email)? else {
