@@ -312,6 +312,17 @@ fn unreadable_sources_get_a_clear_message_and_change_nothing() {
 }
 
 #[test]
+fn a_single_column_of_addresses_under_a_header_is_csv() {
+    let f = fixture();
+    let preview = f.store.preview_import(&text("Email\njane@corp.example\ntom@corp.example\n"), &mut Quiet).unwrap();
+    assert_eq!(preview.summary.format, ImportFormat::Csv);
+    assert_eq!(preview.summary.counts.new, 2);
+    let list = f.store.preview_import(&text("jane@corp.example\ntom@corp.example\n"), &mut Quiet).unwrap();
+    assert_eq!(list.summary.format, ImportFormat::Text);
+    assert_eq!(list.summary.counts.new, 2);
+}
+
+#[test]
 fn a_mapping_without_email_or_of_the_wrong_width_is_refused() {
     let f = fixture();
     let csv = "Name,Email\nJane,jane@corp.example\n";

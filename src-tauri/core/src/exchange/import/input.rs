@@ -45,7 +45,7 @@ impl Input {
 
     pub fn from_text(text: String) -> Result<Input> {
         let len = text.len() as u64;
-        Input::from_reader("pasted text".into(), None, Some(len), Box::new(Cursor::new(text.into_bytes())))
+        Input::from_reader("The pasted text".into(), None, Some(len), Box::new(Cursor::new(text.into_bytes())))
     }
 
     pub fn from_reader(

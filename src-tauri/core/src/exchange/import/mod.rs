@@ -656,6 +656,11 @@ fn detect_format(input: &Input) -> Result<ImportFormat> {
     if [',', ';', '\t'].iter().any(|d| first_line.contains(*d)) {
         return Ok(ImportFormat::Csv);
     }
+    // One column: a header word ("Email") over addresses.
+    let second_line = head.lines().skip(1).find(|l| !l.trim().is_empty()).unwrap_or("");
+    if !first_line.contains('@') && csv_rows::looks_like_address(second_line.trim().trim_matches('"')) {
+        return Ok(ImportFormat::Csv);
+    }
     Err(Error::invalid(
         "file",
         format!(
