@@ -68,6 +68,7 @@ hyperfine --style basic --runs "$runs" --warmup 1 --export-json "$work/times.jso
   --prepare "rm -rf '$work/aw' && cp -r '$work/empty' '$work/aw'" \
   "'$cli' --data-dir '$work/aw' import '$csv'" \
   -n "afterword import --preview" \
+  --prepare "true" \
   "'$cli' --data-dir '$work/empty' import --preview '$csv'" >/dev/null
 
 peak() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1; }

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import App from './App.svelte';
-import { fakeBackend, incident, type FakeBackend } from './test/fake';
+import { fakeBackend, importPreview, importSummary, incident, jobPreview, type FakeBackend } from './test/fake';
 import type { Overview } from './lib/types';
 import { ApiError } from './lib/api';
 import { deletions } from './lib/undo.svelte';
@@ -122,5 +122,37 @@ describe('App', () => {
     await waitFor(() => expect(document.activeElement?.textContent).toBe('Recently deleted'));
     expect(document.activeElement?.tagName).toBe('H1');
     expect(await screen.findByTestId('empty-state')).toBeTruthy();
+  });
+
+  it('opens the import screen with a file dropped anywhere on the window, its heading focused', async () => {
+    window.location.hash = '#/incidents';
+    let drop: ((path: string) => void) | null = null;
+    const unlisten = vi.fn();
+    const backend = backendWith({ incidents: 1, open_incidents: 1, people: 0, contributions: 0 });
+    backend.listIncidents.mockResolvedValue({ incidents: [incident()], total: 1 });
+    backend.onFileDropped.mockImplementation(async (handler) => {
+      drop = handler;
+      return unlisten;
+    });
+    backend.inspectImport.mockResolvedValue(importSummary());
+    backend.startImport.mockResolvedValue('preview-1');
+    backend.importStatus.mockResolvedValue(jobPreview(importPreview([])));
+    backend.cancelImport.mockResolvedValue();
+    const { unmount } = render(App, { props: { backend } });
+    await screen.findByTestId('incident-search');
+    await waitFor(() => expect(drop).not.toBeNull());
+
+    drop!('/home/sam/Downloads/contacts.csv');
+    await screen.findByTestId('import-screen');
+    expect(window.location.hash).toBe('#/import');
+    expect(screen.getByTestId('nav-import').getAttribute('aria-current')).toBe('page');
+    await waitFor(() => expect(document.activeElement?.textContent).toBe('Import people'));
+    await waitFor(() =>
+      expect(backend.inspectImport).toHaveBeenCalledWith(expect.objectContaining({ source: { kind: 'file', path: '/home/sam/Downloads/contacts.csv' } })),
+    );
+    expect(((await screen.findByTestId('import-path')) as HTMLInputElement).value).toBe('/home/sam/Downloads/contacts.csv');
+
+    unmount();
+    expect(unlisten).toHaveBeenCalledTimes(1);
   });
 });

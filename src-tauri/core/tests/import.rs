@@ -384,12 +384,18 @@ fn a_stopped_import_writes_nothing_and_a_large_one_reports_progress() {
     let mut seen = Record(Vec::new());
     let report = f.store.import_people(&file(&path), &mut seen).unwrap();
     assert_eq!(report.summary.counts.new, 3_000);
-    assert_eq!(seen.0.iter().map(|p| p.rows).collect::<Vec<_>>(), vec![500, 1000, 1500, 2000, 2500, 3000]);
+    assert_eq!(seen.0.iter().map(|p| p.rows).collect::<Vec<_>>(), vec![0, 500, 1000, 1500, 2000, 2500, 3000]);
     assert!(seen.0.iter().all(|p| p.total_bytes == Some(csv.len() as f64)));
     let preview = f.store.preview_import(&file(&path), &mut Quiet).unwrap();
     assert_eq!(preview.rows.len(), PREVIEW_ROWS);
     assert!(preview.more_rows);
     assert_eq!(preview.summary.counts.duplicate, 3_000);
+    // Each class is listed up to the limit: invalid rows after many good ones still show.
+    csv.push_str("No Address,\n");
+    std::fs::write(&path, &csv).unwrap();
+    let preview = f.store.preview_import(&file(&path), &mut Quiet).unwrap();
+    assert_eq!(preview.rows.len(), PREVIEW_ROWS + 1);
+    assert_eq!(preview.rows.last().unwrap().class, RowClass::Invalid);
 }
 
 #[test]

@@ -9,10 +9,14 @@ const commands = vi.hoisted(() => ({
   approveMessage: vi.fn(),
   deleteOutcomeSection: vi.fn(),
   chooseFolder: vi.fn(),
+  startImport: vi.fn(),
+  cancelImport: vi.fn(),
 }));
 vi.mock('./bindings', () => ({ commands }));
+const events = vi.hoisted(() => ({ listen: vi.fn() }));
+vi.mock('@tauri-apps/api/event', () => events);
 
-import { ApiError, tauriBackend, unwrap } from './api';
+import { ApiError, FILE_DROPPED_EVENT, tauriBackend, unwrap } from './api';
 
 describe('ApiError.from', () => {
   it('keeps code, message, field and the unknown-person details of an IpcError', () => {
@@ -125,5 +129,32 @@ describe('tauriBackend', () => {
     await expect(tauriBackend.deleteOutcomeSection('s1')).resolves.toBeUndefined();
     commands.chooseFolder.mockResolvedValue({ status: 'ok', data: null });
     await expect(tauriBackend.chooseFolder('Pick')).resolves.toBeNull();
+  });
+
+  it('passes the import commands their arguments', async () => {
+    const request = { source: { kind: 'file' as const, path: '/tmp/a.csv' }, format: null, mapping: null, audience: null, overwrite: false, choices: [] };
+    commands.startImport.mockResolvedValue({ status: 'ok', data: 'import-7' });
+    await expect(tauriBackend.startImport(request, true)).resolves.toBe('import-7');
+    expect(commands.startImport).toHaveBeenCalledWith(request, true);
+    commands.cancelImport.mockResolvedValue({ status: 'ok', data: null });
+    await expect(tauriBackend.cancelImport('import-7')).resolves.toBeUndefined();
+    expect(commands.cancelImport).toHaveBeenCalledWith('import-7');
+  });
+
+  it('hands the path of a dropped file to the handler, and stops listening on request', async () => {
+    const unlisten = vi.fn();
+    events.listen.mockResolvedValue(unlisten);
+    const handler = vi.fn();
+    const stop = await tauriBackend.onFileDropped(handler);
+    expect(events.listen).toHaveBeenCalledWith(FILE_DROPPED_EVENT, expect.any(Function));
+    expect(FILE_DROPPED_EVENT).toBe('file-dropped');
+    const onEvent = events.listen.mock.calls[0]![1] as (event: { payload: string }) => void;
+    onEvent({ payload: '/home/sam/contacts.vcf' });
+    expect(handler).toHaveBeenCalledWith('/home/sam/contacts.vcf');
+    stop();
+    expect(unlisten).toHaveBeenCalledTimes(1);
+
+    events.listen.mockRejectedValue('event.listen not allowed');
+    await expect(tauriBackend.onFileDropped(handler)).rejects.toBeInstanceOf(ApiError);
   });
 });

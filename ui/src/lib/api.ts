@@ -2,6 +2,7 @@
 // or an `ApiError`; they never call `invoke` and never see the `{status, …}` envelope that the
 // generated bindings return.
 
+import { listen } from '@tauri-apps/api/event';
 import { commands, type QuickAddLinePreview_Serialize } from './bindings';
 import type {
   AppInfo,
@@ -13,6 +14,9 @@ import type {
   Deleted,
   DeletedItem,
   GenerateReport,
+  ImportJobStatus,
+  ImportRequest,
+  ImportSummary,
   Incident,
   IncidentDetail,
   IncidentFilter,
@@ -60,6 +64,7 @@ export type ErrorCode =
   | 'needs_confirmation'
   | 'unknown_person'
   | 'template'
+  | 'cancelled'
   | 'database'
   | 'internal'
   | (string & {});
@@ -258,7 +263,27 @@ export interface Backend {
   thanksFor(person: string): Promise<Thanks[]>;
   /** Opens the folder of .eml files (messages go there while no server is set); answers its path. */
   openOutboxFolder(): Promise<string>;
+
+  // importing people: files (CSV, vCard, To lines, mailmerge projects) or pasted text
+  /** The native open dialog for contact files; null when the person cancels. */
+  chooseImportFile(): Promise<string | null>;
+  /** What a source is (format, encoding, columns and the mapping guess), without reading its rows. */
+  inspectImport(request: ImportRequest): Promise<ImportSummary>;
+  /** Starts a preview (`apply` false: writes nothing) or the import itself; answers the job's id. */
+  startImport(request: ImportRequest, apply: boolean): Promise<string>;
+  /** A job's progress; once it has ended, its outcome or error (and the job is forgotten). */
+  importStatus(job: string): Promise<ImportJobStatus>;
+  /** Asks a job to stop: it then ends with the error `cancelled`, having written nothing. */
+  cancelImport(job: string): Promise<void>;
+  /**
+   * Calls `handler` with the path of each file dropped on the window; answers the function that
+   * stops listening.
+   */
+  onFileDropped(handler: (path: string) => void): Promise<() => void>;
 }
+
+/** The event the shell sends when a file is dropped on the window (payload: its path). */
+export const FILE_DROPPED_EVENT = 'file-dropped';
 
 /** The real backend: the Tauri commands generated into bindings.ts. */
 export const tauriBackend: Backend = {
@@ -355,4 +380,19 @@ export const tauriBackend: Backend = {
   resolveUncertain: (id, resolution) => call(commands.resolveUncertain(id, resolution)),
   thanksFor: (person) => call(commands.thanksFor(person)),
   openOutboxFolder: () => call(commands.openOutboxFolder()),
+
+  chooseImportFile: () => call(commands.chooseImportFile()),
+  inspectImport: (request) => call(commands.inspectImport(request)),
+  startImport: (request, apply) => call(commands.startImport(request, apply)),
+  importStatus: (job) => call(commands.importStatus(job)),
+  cancelImport: async (job) => {
+    await call(commands.cancelImport(job));
+  },
+  onFileDropped: async (handler) => {
+    try {
+      return await listen<string>(FILE_DROPPED_EVENT, (event) => handler(event.payload));
+    } catch (failure) {
+      throw ApiError.from(failure);
+    }
+  },
 };

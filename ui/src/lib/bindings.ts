@@ -425,22 +425,31 @@ export type ImportOutcome_Serialize = {
 	kind: "report",
 } & ImportReport_Serialize;
 
-/**  The preview the window shows: the summary and the first [`PREVIEW_ROWS`] rows. */
+/**
+ *  The preview the window shows: the summary and, in file order, the first [`PREVIEW_ROWS`]
+ *  rows of each class.
+ */
 export type ImportPreview = ImportPreview_Serialize | ImportPreview_Deserialize;
 
-/**  The preview the window shows: the summary and the first [`PREVIEW_ROWS`] rows. */
+/**
+ *  The preview the window shows: the summary and, in file order, the first [`PREVIEW_ROWS`]
+ *  rows of each class.
+ */
 export type ImportPreview_Deserialize = {
 	summary: ImportSummary_Deserialize,
 	rows: ImportRow_Deserialize[],
-	/**  True when there are more rows than those listed. */
+	/**  True when some class has more rows than those listed. */
 	more_rows: boolean,
 };
 
-/**  The preview the window shows: the summary and the first [`PREVIEW_ROWS`] rows. */
+/**
+ *  The preview the window shows: the summary and, in file order, the first [`PREVIEW_ROWS`]
+ *  rows of each class.
+ */
 export type ImportPreview_Serialize = {
 	summary: ImportSummary_Serialize,
 	rows: ImportRow_Serialize[],
-	/**  True when there are more rows than those listed. */
+	/**  True when some class has more rows than those listed. */
 	more_rows: boolean,
 };
 

@@ -32,7 +32,7 @@ export const SHORTCUTS: { keys: string[]; what: string }[] = [
   { keys: [modLabel, 'K'], what: 'Search the current list' },
   { keys: ['/'], what: 'Search the current list' },
   { keys: [modLabel, 'S'], what: 'Save the open form' },
-  { keys: ['Esc'], what: 'Close a dialog or cancel a form' },
+  { keys: ['Esc'], what: 'Close a dialog or cancel a form; stop a running import or preview' },
   { keys: [modLabel, 'Z'], what: 'Undo the last deletion (outside text fields)' },
   { keys: ['↑', '↓', 'Enter'], what: 'Pick a person in the quick-add suggestions' },
   { keys: ['↓'], what: 'From a search box into its results (↑ from the first goes back)' },

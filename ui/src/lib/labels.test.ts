@@ -2,9 +2,13 @@ import { describe, expect, it } from 'vitest';
 import bindingsSource from './bindings.ts?raw';
 import {
   AUDIENCE_LABELS,
+  IMPORT_FORMAT_LABELS,
   KIND_LABELS,
   MESSAGE_STATE_LABELS,
+  PERSON_FIELD_LABELS,
   ROLE_LABELS,
+  ROW_CLASS_LABELS,
+  ROW_UNIT_LABELS,
   SEVERITY_LABELS,
   STATUS_LABELS,
   STATUSES,
@@ -21,9 +25,10 @@ import { AUDIENCE_TONE, KIND_TONE, SEVERITY_TONE, STATUS_TONE } from '../compone
 
 /** The string-literal unions declared in the generated bindings, read from the file itself. */
 function unionsInBindings(): Map<string, string[]> {
-  const source: string = bindingsSource;
+  // Doc comments sit between the values of some unions (PersonField, RowClass): leave them out.
+  const source: string = bindingsSource.replace(/\/\*\*[\s\S]*?\*\//g, '');
   const unions = new Map<string, string[]>();
-  for (const match of source.matchAll(/export type (\w+) = ((?:"[^"]*"\s*\|?\s*)+);/g)) {
+  for (const match of source.matchAll(/export type (\w+) =\s*((?:"[^"]*"\s*\|?\s*)+);/g)) {
     const [, name, body] = match;
     unions.set(name!, [...body!.matchAll(/"([^"]*)"/g)].map((m) => m[1]!));
   }
@@ -44,6 +49,9 @@ describe('label maps', () => {
     ['MessageState', MESSAGE_STATE_LABELS],
     ['ToneCategory', TONE_LABELS],
     ['Step', STEP_LABELS],
+    ['PersonField', PERSON_FIELD_LABELS],
+    ['RowClass', ROW_CLASS_LABELS],
+    ['ImportFormat', IMPORT_FORMAT_LABELS],
   ];
 
   it.each(maps)('%s has a label for exactly the values in bindings.ts', (typeName, labels) => {
@@ -59,6 +67,7 @@ describe('label maps', () => {
     expect(Object.keys(KIND_TONE).sort()).toEqual([...unions.get('IncidentKind')!].sort());
     expect(Object.keys(AUDIENCE_TONE).sort()).toEqual([...unions.get('Audience')!].sort());
     expect(Object.keys(TLP_HINTS).sort()).toEqual([...unions.get('Tlp')!].sort());
+    expect(Object.keys(ROW_UNIT_LABELS).sort()).toEqual([...unions.get('RowUnit')!].sort());
   });
 
   it('lists statuses in life-cycle order', () => {

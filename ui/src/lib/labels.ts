@@ -12,6 +12,10 @@ import type {
   Security,
   Status,
   Step,
+  ImportFormat,
+  PersonField,
+  RowClass,
+  RowUnit,
   TechnicalLevel,
   Theme,
   Tlp,
@@ -140,6 +144,43 @@ export const STEP_LABELS: Record<Step, string> = {
   accepted: 'Message accepted',
 };
 
+/** The person fields a column of an imported file can feed, in the order the mapping lists them. */
+export const PERSON_FIELD_LABELS: Record<PersonField, string> = {
+  name: 'Name',
+  first_name: 'First name',
+  middle_name: 'Middle name',
+  last_name: 'Last name',
+  preferred_name: 'Preferred name',
+  email: 'Email',
+  organisation: 'Organisation',
+  team: 'Team',
+  job_title: 'Job title',
+  notes: 'Notes',
+};
+
+/** What importing a row does. */
+export const ROW_CLASS_LABELS: Record<RowClass, string> = {
+  new: 'New',
+  updated: 'Updated',
+  duplicate: 'Duplicate',
+  invalid: 'Invalid',
+};
+
+/** The kinds of source the import reads, as the format menu offers them. */
+export const IMPORT_FORMAT_LABELS: Record<ImportFormat, string> = {
+  csv: 'CSV',
+  vcard: 'vCard',
+  text: 'To/Cc line (text)',
+  mailmerge: 'mailmerge project',
+};
+
+/** What one record of a source is called, alone and counted ("Row 3", "12 cards"). */
+export const ROW_UNIT_LABELS: Record<RowUnit, { one: string; many: string }> = {
+  row: { one: 'row', many: 'rows' },
+  card: { one: 'card', many: 'cards' },
+  address: { one: 'address', many: 'addresses' },
+};
+
 export const THEME_LABELS: Record<Theme, string> = {
   system: 'System',
   light: 'Light',
@@ -161,6 +202,9 @@ export const ROLES = valuesOf(ROLE_LABELS);
 export const THEMES = valuesOf(THEME_LABELS);
 export const MESSAGE_STATES = valuesOf(MESSAGE_STATE_LABELS);
 export const TONE_CATEGORIES = valuesOf(TONE_LABELS);
+export const PERSON_FIELDS = valuesOf(PERSON_FIELD_LABELS);
+export const ROW_CLASSES = valuesOf(ROW_CLASS_LABELS);
+export const IMPORT_FORMATS = valuesOf(IMPORT_FORMAT_LABELS);
 
 /** `{value, label}` pairs for a `<select>`. */
 export function options<T extends string>(labels: Record<T, string>): { value: T; label: string }[] {

@@ -1,8 +1,8 @@
 // The outbox as the whole UI sees it: one poller of `outbox_state` shared by the sidebar badge,
 // the Outbox view and the compose screen, and the plain words for what the sender is doing.
 //
-// The web view gets no Tauri events (its capabilities are empty on purpose), so the state is
-// polled: every 400 ms while a batch is running or a screen asks for it (`watchClosely`), every
+// The web view hears only one Tauri event (a file dropped on the window), not the sender's, so
+// the state is polled: every 400 ms while a batch is running or a screen asks for it (`watchClosely`), every
 // few seconds otherwise, which is enough for the sidebar badge.
 
 import type { Backend } from './api';

@@ -11,6 +11,8 @@ export type Route =
   | { name: 'compose'; id: string }
   | { name: 'people' }
   | { name: 'person'; id: string }
+  /** The import wizard: people from a file or pasted addresses. */
+  | { name: 'import' }
   | { name: 'templates' }
   /** A template's editor; the id `new` is a template not saved yet. */
   | { name: 'template'; id: string }
@@ -49,6 +51,8 @@ export function parseHash(hash: string): Route {
       return id === 'mail-server' ? { name: 'settings', section: id } : { name: 'settings' };
     case 'outbox':
       return { name: 'outbox' };
+    case 'import':
+      return { name: 'import' };
     case 'deleted':
       return { name: 'deleted' };
     default:
@@ -84,7 +88,9 @@ export function href(route: Route): string {
 }
 
 /** The section a route belongs to, for highlighting the sidebar. */
-export function sectionOf(route: Route): 'incidents' | 'people' | 'templates' | 'outbox' | 'settings' | 'deleted' | null {
+export function sectionOf(
+  route: Route,
+): 'incidents' | 'people' | 'import' | 'templates' | 'outbox' | 'settings' | 'deleted' | null {
   switch (route.name) {
     case 'incidents':
     case 'incident':
@@ -93,6 +99,8 @@ export function sectionOf(route: Route): 'incidents' | 'people' | 'templates' | 
     case 'people':
     case 'person':
       return 'people';
+    case 'import':
+      return 'import';
     case 'templates':
     case 'template':
       return 'templates';
@@ -145,6 +153,17 @@ class Router {
     }
     this.route = parseHash(target);
     this.#arrived(options.focus ?? 'heading');
+  }
+
+  /**
+   * Goes to `route` the way a link does: a screen's leave guard is asked first (unlike `go`, which
+   * only a screen that knows it may leave calls). Answers whether it went.
+   */
+  async visit(route: Route, options: { focus?: FocusIntent } = {}): Promise<boolean> {
+    const guard = this.#guard;
+    if (guard && href(route) !== href(this.route) && !(await guard(route))) return false;
+    this.go(route, options);
+    return true;
   }
 
   #arrived(focus: FocusIntent): void {

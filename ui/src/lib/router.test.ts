@@ -14,6 +14,8 @@ describe('router', () => {
     expect(parseHash('#/settings/mail-server')).toEqual({ name: 'settings', section: 'mail-server' });
     expect(parseHash('#/settings/elsewhere')).toEqual({ name: 'settings' });
     expect(parseHash('#/outbox')).toEqual({ name: 'outbox' });
+    expect(parseHash('#/import')).toEqual({ name: 'import' });
+    expect(parseHash('#/import/')).toEqual({ name: 'import' });
     expect(parseHash('#/templates')).toEqual({ name: 'templates' });
     expect(parseHash('#/templates/')).toEqual({ name: 'templates' });
     expect(parseHash('#/templates/01JT')).toEqual({ name: 'template', id: '01JT' });
@@ -41,6 +43,7 @@ describe('router', () => {
       { name: 'settings' },
       { name: 'settings', section: 'mail-server' },
       { name: 'outbox' },
+      { name: 'import' },
       { name: 'deleted' },
     ];
     for (const route of routes) expect(parseHash(href(route))).toEqual(route);
@@ -54,6 +57,7 @@ describe('router', () => {
     expect(sectionOf({ name: 'template', id: 'x' })).toBe('templates');
     expect(sectionOf({ name: 'deleted' })).toBe('deleted');
     expect(sectionOf({ name: 'outbox' })).toBe('outbox');
+    expect(sectionOf({ name: 'import' })).toBe('import');
     expect(sectionOf({ name: 'settings', section: 'mail-server' })).toBe('settings');
     expect(sectionOf({ name: 'welcome' })).toBeNull();
   });
@@ -124,6 +128,48 @@ describe('router: leaving a screen with unsaved changes', () => {
     unguard = null;
     await follow('#/people');
     expect(router.route).toEqual({ name: 'people' });
+  });
+});
+
+describe('router: visiting a screen as a link does', () => {
+  let stop: (() => void) | null = null;
+  let unguard: (() => void) | null = null;
+  afterEach(() => {
+    unguard?.();
+    stop?.();
+    unguard = stop = null;
+  });
+
+  it('goes at once when no screen guards its leaving', async () => {
+    history.replaceState(null, '', '#/people');
+    stop = router.start();
+    expect(await router.visit({ name: 'import' })).toBe(true);
+    expect(router.route).toEqual({ name: 'import' });
+    expect(location.hash).toBe('#/import');
+  });
+
+  it('asks the guard, and stays where it is when the answer is no', async () => {
+    history.replaceState(null, '', '#/templates/t1');
+    stop = router.start();
+    const asked: Route[] = [];
+    let answer = false;
+    unguard = router.guardLeave((to) => {
+      asked.push(to);
+      return Promise.resolve(answer);
+    });
+    expect(await router.visit({ name: 'import' })).toBe(false);
+    expect(router.route).toEqual({ name: 'template', id: 't1' });
+    expect(location.hash).toBe('#/templates/t1');
+
+    answer = true;
+    const before = router.arrival.seq;
+    expect(await router.visit({ name: 'import' })).toBe(true);
+    expect(router.route).toEqual({ name: 'import' });
+    expect(asked).toEqual([{ name: 'import' }, { name: 'import' }]);
+    // The hashchange that follows is the same arrival and does not ask again.
+    await new Promise((done) => setTimeout(done, 0));
+    expect(asked).toHaveLength(2);
+    expect(router.arrival.seq).toBe(before + 1);
   });
 });
 

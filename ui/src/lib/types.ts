@@ -4,6 +4,13 @@
 
 export type {
   Audience,
+  FieldChange,
+  ImportCounts,
+  ImportFormat,
+  ImportSource,
+  PersonField,
+  RowClass,
+  RowUnit,
   ComposeWarning,
   CopySelf,
   OutboxCounts,
@@ -79,6 +86,16 @@ import type {
   TemplateInput_Deserialize,
   TemplateTrial_Serialize,
   Template_Serialize,
+  ImportJobStatus_Serialize,
+  ImportOutcome_Serialize,
+  ImportPreview_Serialize,
+  ImportProgress_Serialize,
+  ImportReport_Serialize,
+  ImportRequest_Deserialize,
+  ImportRow_Serialize,
+  ImportSummary_Serialize,
+  RowChoice_Deserialize,
+  TemplatePlan_Serialize,
 } from './bindings';
 
 // answers
@@ -111,6 +128,18 @@ export type OutboxEntry = OutboxEntry_Serialize;
 export type OutboxState = OutboxState_Serialize;
 export type SenderStatus = SenderStatus_Serialize;
 export type RunProgress = RunProgress_Serialize;
+/** What a source is (format, encoding, columns, the mapping guess) and, after a run, its counts. */
+export type ImportSummary = ImportSummary_Serialize;
+/** One row of an import source, classified (new, updated, duplicate, invalid) with its reason. */
+export type ImportRow = ImportRow_Serialize;
+export type ImportPreview = ImportPreview_Serialize;
+export type ImportReport = ImportReport_Serialize;
+export type ImportProgress = ImportProgress_Serialize;
+/** A polled import job: its progress, then its outcome or error. */
+export type ImportJobStatus = ImportJobStatus_Serialize;
+export type ImportOutcome = ImportOutcome_Serialize;
+/** The template a mailmerge project brings. */
+export type TemplatePlan = TemplatePlan_Serialize;
 
 // requests
 export type IncidentFilter = IncidentFilter_Deserialize;
@@ -121,3 +150,5 @@ export type QuickAddRequest = QuickAddRequest_Deserialize;
 export type PreferencesInput = Preferences_Serialize;
 export type OutcomeSectionInput = OutcomeSectionInput_Deserialize;
 export type TemplateInput = TemplateInput_Deserialize;
+export type ImportRequest = ImportRequest_Deserialize;
+export type RowChoice = RowChoice_Deserialize;

@@ -22,6 +22,7 @@ describe('PersonForm', () => {
 
     await type('person-name', 'Bo Chen');
     await type('person-email', 'bo@corp.com');
+    await type('person-job-title', 'SOC analyst');
     selectOption(screen.getByTestId('person-audience'), 'it_operations');
     await fireEvent.click(screen.getByTestId('person-do-not-contact'));
     await fireEvent.click(screen.getByTestId('person-save'));
@@ -33,6 +34,7 @@ describe('PersonForm', () => {
       email: 'bo@corp.com',
       organisation: '',
       team: '',
+      job_title: 'SOC analyst',
       audience: 'it_operations',
       technical_level: null,
       may_be_named: true,
@@ -50,6 +52,7 @@ describe('PersonForm', () => {
     const onsaved = vi.fn();
     render(PersonForm, withBackend(backend, { person: person(), onclose: vi.fn(), onsaved }));
     expect((screen.getByTestId('person-name') as HTMLInputElement).value).toBe('Jane Whitfield');
+    expect((screen.getByTestId('person-job-title') as HTMLInputElement).value).toBe('Network engineer');
 
     await fireEvent.keyDown(window, { key: 's', ctrlKey: true });
 

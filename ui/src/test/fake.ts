@@ -7,6 +7,12 @@ import { BACKEND_KEY } from '../lib/backend';
 import type {
   Closeout,
   CloseoutItem,
+  ImportCounts,
+  ImportJobStatus,
+  ImportPreview,
+  ImportReport,
+  ImportRow,
+  ImportSummary,
   Incident,
   MessagePreview,
   MessageSummary,
@@ -101,6 +107,12 @@ export function fakeBackend(overrides: Partial<Backend> = {}): FakeBackend {
     'resolveUncertain',
     'thanksFor',
     'openOutboxFolder',
+    'chooseImportFile',
+    'inspectImport',
+    'startImport',
+    'importStatus',
+    'cancelImport',
+    'onFileDropped',
   ];
   const fake = {} as Record<string, Mock>;
   for (const name of methods) {
@@ -133,6 +145,7 @@ export function person(overrides: Partial<Person> = {}): Person {
     email: 'jane@corp.com',
     organisation: 'Corp',
     team: 'Network',
+    job_title: 'Network engineer',
     audience: 'it_operations',
     technical_level: 'technical',
     may_be_named: true,
@@ -358,5 +371,82 @@ export function outboxState(counts: Partial<OutboxState['counts']> = {}, sender:
   return {
     counts: { queued: 0, sending: 0, deferred: 0, sent: 0, failed: 0, uncertain: 0, cancelled: 0, ...counts },
     sender,
+  };
+}
+
+/** What inspecting a source answers: an Outlook CSV with four columns unless told otherwise. */
+export function importSummary(overrides: Partial<ImportSummary> = {}): ImportSummary {
+  return {
+    format: 'csv',
+    source_label: 'Outlook CSV',
+    encoding: 'windows-1252',
+    row_unit: 'row',
+    columns: ['First Name', 'Last Name', 'Company', 'E-mail Address'],
+    mapping: ['first_name', 'last_name', 'organisation', 'email'],
+    samples: [
+      ['Renée', 'Dubois', 'Société Générale', 'renee.dubois@sgs.example'],
+      ['Jürgen', 'Müller', 'Müller & Söhne', 'juergen.mueller@muellersoehne.example'],
+    ],
+    counts: { new: 0, updated: 0, duplicate: 0, invalid: 0 },
+    template: null,
+    ...overrides,
+  };
+}
+
+export function importRow(overrides: Partial<ImportRow> = {}): ImportRow {
+  return {
+    row: 2,
+    email: 'renee.dubois@sgs.example',
+    name: 'Renée Dubois',
+    organisation: 'Société Générale',
+    team: 'SOC',
+    job_title: 'Analyste N2',
+    class: 'new',
+    reason: 'New person, Third party / vendor (Société Générale is not your organisation).',
+    audience: 'third_party',
+    person_id: null,
+    fills: [],
+    conflicts: [],
+    overwrite: false,
+    ...overrides,
+  };
+}
+
+/** The counts of `rows`, class by class. */
+export function countsOf(rows: ImportRow[]): ImportCounts {
+  const counts: ImportCounts = { new: 0, updated: 0, duplicate: 0, invalid: 0 };
+  for (const row of rows) counts[row.class] += 1;
+  return counts;
+}
+
+export function importPreview(rows: ImportRow[], summary: Partial<ImportSummary> = {}, more_rows = false): ImportPreview {
+  return { summary: importSummary({ counts: countsOf(rows), ...summary }), rows, more_rows };
+}
+
+/** A poll's answer for a job still running. */
+export function jobRunning(rows = 0, bytes: number | null = null, total_bytes: number | null = null): ImportJobStatus {
+  return { progress: { rows, bytes, total_bytes }, outcome: null, error: null };
+}
+
+/** A poll's answer for a finished preview. */
+export function jobPreview(preview: ImportPreview): ImportJobStatus {
+  return { progress: { rows: preview.rows.length, bytes: null, total_bytes: null }, outcome: { kind: 'preview', ...preview }, error: null };
+}
+
+/** A poll's answer for a finished import. */
+export function jobReport(report: Partial<ImportReport> & { summary: ImportSummary }): ImportJobStatus {
+  return {
+    progress: { rows: 0, bytes: null, total_bytes: null },
+    outcome: { kind: 'report', import_id: 'imp1', template_id: null, ...report },
+    error: null,
+  };
+}
+
+/** A poll's answer for a job that failed (or was cancelled: code `cancelled`). */
+export function jobFailed(code: string, message: string, field: string | null = null): ImportJobStatus {
+  return {
+    progress: { rows: 0, bytes: null, total_bytes: null },
+    outcome: null,
+    error: { code, message, field, email: null, suggested_name: null, template: null },
   };
 }

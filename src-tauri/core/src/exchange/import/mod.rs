@@ -46,7 +46,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::Ordering;
 
-/// Rows kept in a preview for the window; the counts always cover every row.
+/// Rows of each class kept in a preview for the window (so the invalid rows of a large file are
+/// listed, not only its first rows); the counts always cover every row.
 pub const PREVIEW_ROWS: usize = 2_000;
 /// How often (in rows) progress is reported and a cancel is noticed.
 const PROGRESS_EVERY: u64 = 500;
@@ -230,12 +231,13 @@ pub struct ImportSummary {
     pub template: Option<TemplatePlan>,
 }
 
-/// The preview the window shows: the summary and the first [`PREVIEW_ROWS`] rows.
+/// The preview the window shows: the summary and, in file order, the first [`PREVIEW_ROWS`]
+/// rows of each class.
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
 pub struct ImportPreview {
     pub summary: ImportSummary,
     pub rows: Vec<ImportRow>,
-    /// True when there are more rows than those listed.
+    /// True when some class has more rows than those listed.
     pub more_rows: bool,
 }
 
@@ -270,13 +272,17 @@ pub trait ImportObserver {
 /// Keeps the first rows for a preview.
 struct KeepFirst<'a> {
     rows: Vec<ImportRow>,
+    kept: ImportCounts,
     more: bool,
     inner: &'a mut dyn ImportObserver,
 }
 
 impl ImportObserver for KeepFirst<'_> {
     fn row(&mut self, row: &ImportRow) {
-        if self.rows.len() < PREVIEW_ROWS {
+        let mut with_this = self.kept;
+        with_this.add(row.class);
+        if with_this.new.max(with_this.updated).max(with_this.duplicate).max(with_this.invalid) as usize <= PREVIEW_ROWS {
+            self.kept = with_this;
             self.rows.push(row.clone());
         } else {
             self.more = true;
@@ -307,7 +313,7 @@ impl Store {
 
     /// Reads and classifies every row without writing anything.
     pub fn preview_import(&self, request: &ImportRequest, observer: &mut dyn ImportObserver) -> Result<ImportPreview> {
-        let mut keep = KeepFirst { rows: Vec::new(), more: false, inner: observer };
+        let mut keep = KeepFirst { rows: Vec::new(), kept: ImportCounts::default(), more: false, inner: observer };
         let scratch = scratch::Scratch::attach(&self.conn)?;
         // One read transaction: a consistent view of the directory. Nothing is written to it.
         self.conn.execute_batch("BEGIN DEFERRED")?;
@@ -371,6 +377,10 @@ impl Store {
         let mut counts = ImportCounts::default();
         let mut updated_any = false;
         let mut done: u64 = 0;
+        let start = ImportProgress { rows: 0, bytes: 0.0, total_bytes: total_bytes.map(|b| b as f64) };
+        if !observer.progress(&start) {
+            return Err(Error::Cancelled("The import was stopped; nothing was changed.".into()));
+        }
         for candidate in rows {
             let candidate = candidate?;
             let (row, action) = context.classify(self, candidate)?;
