@@ -406,11 +406,7 @@ fn an_import_is_recorded_in_the_audit_log() {
     assert_eq!(lines.len(), 1);
     let detail: Value = serde_json::from_str(&lines[0].detail).unwrap();
     assert_eq!((detail["new"].as_u64(), detail["invalid"].as_u64()), (Some(3), Some(2)));
-    let person = f
-        .store
-        .person_by_email(&expected("v4.vcf")["people"][0]["email"].as_str().unwrap().to_string())
-        .unwrap()
-        .unwrap();
+    let person = f.store.person_by_email(expected("v4.vcf")["people"][0]["email"].as_str().unwrap()).unwrap().unwrap();
     let created = &f.store.history("person", &person.id).unwrap()[0];
     assert!(created.detail.contains(&report.import_id));
 }

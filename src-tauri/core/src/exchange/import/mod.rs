@@ -281,7 +281,8 @@ impl ImportObserver for KeepFirst<'_> {
     fn row(&mut self, row: &ImportRow) {
         let mut with_this = self.kept;
         with_this.add(row.class);
-        if with_this.new.max(with_this.updated).max(with_this.duplicate).max(with_this.invalid) as usize <= PREVIEW_ROWS {
+        if with_this.new.max(with_this.updated).max(with_this.duplicate).max(with_this.invalid) as usize <= PREVIEW_ROWS
+        {
             self.kept = with_this;
             self.rows.push(row.clone());
         } else {
@@ -391,7 +392,7 @@ impl Store {
             counts.add(row.class);
             observer.row(&row);
             done += 1;
-            if done % PROGRESS_EVERY == 0 {
+            if done.is_multiple_of(PROGRESS_EVERY) {
                 let progress = ImportProgress {
                     rows: done.min(u64::from(u32::MAX)) as u32,
                     bytes: consumed.load(Ordering::Relaxed) as f64,
@@ -1069,7 +1070,7 @@ pub(crate) fn format_thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
