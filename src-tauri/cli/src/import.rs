@@ -5,7 +5,8 @@
 //! million-row file streams: text output is one line per row (`row 3  new  email  name — why`);
 //! `--json` prints `{"rows": [...], "new": N, "updated": N, "duplicate": N, "invalid": N, …}`.
 //! Exit status 0 when the source was read (invalid rows are reported, not fatal); 1 when it
-//! cannot be read as any supported format, with the reason on stderr.
+//! cannot be read as any supported format, with the reason on stderr (and, when rows had
+//! already been printed, as `"error"` closing the JSON document).
 
 use crate::output::Printer;
 use afterword_core::exchange::import::*;
@@ -61,17 +62,25 @@ pub fn run(store: &Store, out: &Printer, args: ImportArgs) -> Result<()> {
         request.mapping = Some(apply_map(&summary, &args.map)?);
     }
     let mut printer = RowPrinter::new(out.json, args.preview);
-    let summary = if args.preview {
-        store.preview_import(&request, &mut printer)?.summary
+    let result = if args.preview {
+        store.preview_import(&request, &mut printer).map(|preview| preview.summary)
     } else {
-        let report = store.import_people(&request, &mut printer)?;
-        printer.finish_progress();
-        printer.template_id = report.template_id.clone();
-        report.summary
+        store.import_people(&request, &mut printer).map(|report| {
+            printer.template_id = report.template_id.clone();
+            report.summary
+        })
     };
     printer.finish_progress();
-    printer.end(&summary, args.preview);
-    Ok(())
+    match result {
+        Ok(summary) => {
+            printer.end(&summary, args.preview);
+            Ok(())
+        }
+        Err(error) => {
+            printer.abandon(&error);
+            Err(error)
+        }
+    }
 }
 
 /// The guessed mapping with the `--map COLUMN=FIELD` changes applied.
@@ -152,6 +161,16 @@ impl RowPrinter {
             eprint!("\r\x1b[K");
             self.progress_shown = false;
         }
+    }
+
+    /// The source stopped being readable after some rows went out: the JSON document is closed
+    /// with the error (nothing was written to the database), so it still parses.
+    fn abandon(&mut self, error: &Error) {
+        if self.json && self.rows > 0 {
+            let tail = json!({ "error": { "code": error.code(), "message": error.to_string() } }).to_string();
+            self.write(&format!("\n], {}\n", &tail[1..]));
+        }
+        let _ = self.out.flush();
     }
 
     fn end(&mut self, summary: &ImportSummary, preview: bool) {
