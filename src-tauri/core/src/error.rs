@@ -66,6 +66,13 @@ pub enum Error {
     #[error("{0}")]
     Cancelled(String),
 
+    /// A backup, restore, export or import that could not be made or was refused; the live
+    /// database was left as it was. `code` is `backup_failed` (the copy could not be written),
+    /// `backup_damaged` (not an Afterword backup or export, or damaged) or `backup_newer` (from a
+    /// newer Afterword); the message names the file and says what to do.
+    #[error("{message}")]
+    Backup { code: &'static str, message: String },
+
     /// Any other database failure.
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
@@ -88,6 +95,7 @@ impl Error {
             Error::Smtp(_) => "smtp",
             Error::Busy(_) => "busy",
             Error::Cancelled(_) => "cancelled",
+            Error::Backup { code, .. } => code,
             Error::Database(_) => "database",
         }
     }
@@ -114,3 +122,10 @@ fn unknown_person_message(email: &str, name: &str) -> String {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A column read as the wrong type: a database failure like any other.
+impl From<rusqlite::types::FromSqlError> for Error {
+    fn from(error: rusqlite::types::FromSqlError) -> Self {
+        Error::Database(rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(error)))
+    }
+}

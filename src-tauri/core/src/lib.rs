@@ -7,6 +7,8 @@
 //!   quick-add line; [`audit`] records who changed what; [`example`] loads the first-run example;
 //!   [`generate`] makes benchmark datasets; [`trash`] lists what was deleted and can come back.
 //! - [`exchange`] brings people in from other tools (CSV, vCard, To lines, mailmerge).
+//! - [`reports`] tells managers and auditors who helped: contributor and recognition reports.
+//! - [`history`] reads the audit log back as an incident's or a person's history.
 //! - [`outbox`] delivers approved messages: server settings, the queue, the sending loop.
 //! - [`preferences`] holds the app preferences and guards their file against silent loss.
 //! - [`Error`] is the crate's one error type; [`Error::code`] is what front ends branch on.
@@ -18,12 +20,14 @@ pub mod error;
 pub mod example;
 pub mod exchange;
 pub mod generate;
+pub mod history;
 pub mod incidents;
 pub mod model;
 pub mod outbox;
 pub mod people;
 pub mod preferences;
 pub mod quick_add;
+pub mod reports;
 pub mod settings;
 pub mod store;
 pub mod trash;
