@@ -91,7 +91,7 @@ impl Store {
         self.history_lines(&sql, &person.id, Page::Person)
     }
 
-    fn person_by_id_or_email(&self, id_or_email: &str) -> Result<crate::Person> {
+    pub(crate) fn person_by_id_or_email(&self, id_or_email: &str) -> Result<crate::Person> {
         let wanted = id_or_email.trim();
         if wanted.contains('@') {
             return self.person_by_email(wanted)?.ok_or_else(|| {

@@ -206,6 +206,13 @@ fn filters_narrow_the_report_and_bad_ones_say_what_to_fix() {
     assert_eq!(count(one.clone()), 2);
     assert_eq!(f.store.contributor_summary(&one).unwrap().subtitle, "INC-B · Title of INC-B");
 
+    let jane = ReportFilter { person: Some("JANE@corp.example".into()), ..Default::default() };
+    assert_eq!(count(jane.clone()), 3);
+    assert_eq!(f.store.contributor_summary(&jane).unwrap().subtitle, "Jane Doe · All incidents");
+    let quiet = ReportFilter { person: Some("quiet@corp.example".into()), ..year_2026() };
+    let summary = f.store.contributor_summary(&quiet).unwrap();
+    assert_eq!(summary.subtitle, "One contributor · 1 Jan 2026 – 31 Dec 2026", "a pseudonym is not undone");
+
     let error = |filter: ReportFilter| f.store.contributor_summary(&filter).unwrap_err();
     let swapped =
         error(ReportFilter { from: Some("2026-12-31".into()), to: Some("2026-01-01".into()), ..Default::default() });

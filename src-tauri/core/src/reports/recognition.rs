@@ -71,6 +71,10 @@ pub struct RecognitionTeam {
     pub incidents: u32,
 }
 
+/// A ranked person as the query gives them: id, name, organisation, team, audience, whether
+/// they may be named, contributions, incidents.
+type Ranked = (String, String, String, String, Audience, bool, u32, u32);
+
 impl Store {
     /// The recognition report for `filter`, with the `top` people (0: everyone who helped).
     pub fn recognition_report(&self, filter: &ReportFilter, top: u32) -> Result<RecognitionDocument> {
@@ -92,7 +96,7 @@ impl Store {
                     count(*), count(DISTINCT c.incident_id)
              {scoped} GROUP BY p.id ORDER BY 7 DESC, 8 DESC, p.name COLLATE NOCASE, p.id LIMIT {limit}"
         ))?;
-        let ranked: Vec<(String, String, String, String, Audience, bool, u32, u32)> = ranked
+        let ranked: Vec<Ranked> = ranked
             .query_map(scope.params(), |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
             })?

@@ -3,7 +3,7 @@
 //! agree.
 
 use crate::error::{Error, Result};
-use crate::model::{Incident, IncidentKind, Status};
+use crate::model::{Incident, IncidentKind, Person, Status};
 use crate::store::Store;
 use crate::validate;
 use rusqlite::types::Value;
@@ -17,6 +17,9 @@ pub struct ReportFilter {
     /// One incident, by reference or id; the other filters then narrow its contributors.
     #[serde(default)]
     pub incident: Option<String>,
+    /// One person's contributions, by email or id (their page's "Export…").
+    #[serde(default)]
+    pub person: Option<String>,
     /// First day (YYYY-MM-DD) of the period.
     #[serde(default)]
     pub from: Option<String>,
@@ -67,6 +70,7 @@ pub(crate) struct Scope {
     pub from_where: String,
     pub params: Vec<Value>,
     pub incident: Option<Incident>,
+    pub person: Option<Person>,
     pub from: Option<String>,
     pub to: Option<String>,
 }
@@ -95,6 +99,11 @@ impl ReportFilter {
             None => None,
         };
 
+        let person = match self.person.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            Some(wanted) => Some(store.person_by_id_or_email(wanted)?),
+            None => None,
+        };
+
         let mut sql = String::from(
             " FROM contributions c
               JOIN incidents i ON i.id = c.incident_id AND i.deleted_at IS NULL
@@ -111,6 +120,9 @@ impl ReportFilter {
         };
         if let Some(incident) = &incident {
             bind(&mut sql, " AND i.id = ?", Value::Text(incident.id.clone()));
+        }
+        if let Some(person) = &person {
+            bind(&mut sql, " AND p.id = ?", Value::Text(person.id.clone()));
         }
         if let Some(from) = &from {
             bind(&mut sql, " AND i.opened_on >= ?", Value::Text(from.clone()));
@@ -135,7 +147,7 @@ impl ReportFilter {
             }
             sql.push(')');
         }
-        Ok(Scope { from_where: sql, params, incident, from, to })
+        Ok(Scope { from_where: sql, params, incident, person, from, to })
     }
 
     /// The filters in words, for a report's cover ("Kinds: Phishing report").
@@ -163,6 +175,16 @@ impl Scope {
         if let Some(incident) = &self.incident {
             return format!("{} · {}", incident.reference, incident.title);
         }
+        let period = self.period();
+        match &self.person {
+            // Their name only when they may be named: the cover must not undo a pseudonym.
+            Some(person) if person.may_be_named => format!("{} · {period}", person.name),
+            Some(_) => format!("One contributor · {period}"),
+            None => period,
+        }
+    }
+
+    fn period(&self) -> String {
         match (&self.from, &self.to) {
             (Some(from), Some(to)) => format!("{} – {}", display_date(from), display_date(to)),
             (Some(from), None) => format!("Since {}", display_date(from)),
