@@ -10,10 +10,12 @@
 //! - [`reports`] tells managers and auditors who helped: contributor and recognition reports.
 //! - [`history`] reads the audit log back as an incident's or a person's history.
 //! - [`outbox`] delivers approved messages: server settings, the queue, the sending loop.
+//! - [`backup`] backs the database up and restores it, and moves the whole dataset as JSON.
 //! - [`preferences`] holds the app preferences and guards their file against silent loss.
 //! - [`Error`] is the crate's one error type; [`Error::code`] is what front ends branch on.
 
 pub mod audit;
+pub mod backup;
 pub mod compose;
 pub mod contributions;
 pub mod error;

@@ -1,6 +1,9 @@
 //! The local database: [`Store`] opens (or creates) one SQLite file, refuses files it must not
 //! touch, applies the numbered migrations in one transaction and hands out the connection.
 //!
+//! An older file is first copied to `backups/` ([`crate::backup`]); a copy that fails stops
+//! the upgrade.
+//!
 //! Also [`Clock`] (the time source, a value so tests can fix it) and [`data_dir`] (where the
 //! database lives by default).
 
@@ -89,6 +92,10 @@ impl Store {
         }
 
         conn.busy_timeout(Duration::from_secs(5))?;
+        if found > 0 && found < SCHEMA_VERSION {
+            // Upgrading rewrites the file: keep a checked copy of it as it was, or do not upgrade.
+            crate::backup::before_migration(&conn, path, found)?;
+        }
         conn.pragma_update(None, "journal_mode", "WAL").map_err(damaged)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
@@ -156,7 +163,7 @@ impl Store {
     }
 }
 
-fn migrations() -> Migrations<'static> {
+pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
 }
 
