@@ -53,6 +53,15 @@ pub enum Command {
     /// a vCard file, a To line (FILE or - for standard input) or a mailmerge project. Shows
     /// what each row becomes; --preview writes nothing.
     Import(crate::import::ImportArgs),
+    /// Back the database up to FILE: a checked SQLite copy, safe to take while the app runs.
+    Backup(crate::backup::FileArgs),
+    /// Replace the database with the backup FILE once it is checked (a damaged or newer file is
+    /// refused); the database as it was is kept in backups/.
+    Restore(crate::backup::FileArgs),
+    /// Write every table to FILE as one JSON document, for moving to another machine.
+    ExportAll(crate::backup::FileArgs),
+    /// Load a document written by export-all into an empty database (or --replace).
+    ImportAll(crate::backup::ImportAllArgs),
     /// Load the example incident (as offered on the app's first run).
     Example,
     /// Fill the database with a synthetic dataset for benchmarks.

@@ -5,6 +5,7 @@
 //! `error[code]: message` (or `{code, message}` with `--json`) with exit status 1.
 
 mod args;
+mod backup;
 mod compose;
 mod import;
 mod outbox;
@@ -39,8 +40,12 @@ fn main() {
 /// Runs one command; the exit status is 0 unless the command has codes of its own.
 fn run(cli: Cli) -> Result<i32, Error> {
     let dir = afterword_core::data_dir(cli.data_dir.as_deref())?;
-    let store = Store::open_in(&dir)?;
     let out = output::Printer { json: cli.json };
+    // These replace the database, so they must also work when it cannot be opened.
+    if matches!(cli.command, Command::Restore(_) | Command::ImportAll(_)) {
+        return backup::run_replacing(&dir, &out, cli.command).map(|()| 0);
+    }
+    let store = Store::open_in(&dir)?;
     let done = match cli.command {
         Command::Smtp(command) => return outbox::run_smtp(&store, &out, command),
         Command::Outbox(command) => return outbox::run_outbox(&store, &out, command),
@@ -53,6 +58,9 @@ fn run(cli: Cli) -> Result<i32, Error> {
         Command::Render(args) => compose::run_render(&store, &out, args),
         Command::CheckTone(_) => unreachable!("check-tone is handled in main, before the database opens"),
         Command::Import(args) => import::run(&store, &out, args),
+        Command::Backup(args) => backup::run_backup(&store, &out, args),
+        Command::ExportAll(args) => backup::run_export(&store, &out, args),
+        Command::Restore(_) | Command::ImportAll(_) => unreachable!("handled before the database opens"),
         Command::Example => out.incident(&store.load_example()?),
         Command::Generate(spec) => {
             let first = store.generate(spec.into())?;

@@ -231,6 +231,8 @@ fn damaged_newer_and_foreign_backups_are_refused_and_the_live_database_is_untouc
     open_raw(&newer).pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
     let foreign = scratch.path().join("foreign.db");
     open_raw(&foreign).execute_batch("CREATE TABLE recipes (name TEXT); PRAGMA user_version = 2;").unwrap();
+    let export = scratch.path().join("export.json");
+    f.store.export_all(&export).unwrap();
     let empty = scratch.path().join("empty.db");
     std::fs::write(&empty, b"").unwrap();
 
@@ -244,6 +246,7 @@ fn damaged_newer_and_foreign_backups_are_refused_and_the_live_database_is_untouc
         (&newer, "backup_newer", "newer version of Afterword"),
         (&foreign, "backup_damaged", "without Afterword's tables"),
         (&empty, "backup_damaged", "without Afterword's tables"),
+        (&export, "backup_damaged", "is loaded with import-all"),
     ];
     for (source, code, words) in cases {
         let err = f.store.restore_from(source).unwrap_err();

@@ -36,6 +36,13 @@ pub(crate) fn checked_backup(source: &Path, live: &Path) -> Result<Checked> {
         std::fs::copy(&wal, with_suffix(scratch.path(), "-wal"))
             .map_err(io(format!("Could not read {}", wal.display())))?;
     }
+    if looks_like_json(scratch.path()) {
+        return Err(damaged(
+            "backup",
+            source,
+            "it is a JSON document: an export made by export-all is loaded with import-all",
+        ));
+    }
     let found = check_and_upgrade(scratch.path(), source)?;
     Ok(Checked { scratch, found })
 }
@@ -70,6 +77,14 @@ fn check_and_upgrade(copy: &Path, source: &Path) -> Result<i64> {
         .to_latest(&mut conn)
         .map_err(|e| refuse(format!("it could not be upgraded from schema {found}: {e}")))?;
     Ok(found)
+}
+
+/// An export handed to restore by mistake: say so instead of "file is not a database".
+fn looks_like_json(path: &Path) -> bool {
+    use std::io::Read;
+    let mut start = [0u8; 64];
+    let read = std::fs::File::open(path).and_then(|mut f| f.read(&mut start)).unwrap_or(0);
+    start[..read].iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
 pub(crate) fn with_suffix(path: &Path, suffix: &str) -> std::path::PathBuf {
