@@ -359,40 +359,56 @@ impl<'de> Visitor<'de> for Rows<'_> {
 
     fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<u32, S::Error> {
         let mut n = 0u32;
+        let mut statement = Statement::default();
         while let Some(row) = seq.next_element::<serde_json::Map<String, Value>>()? {
             n += 1;
-            insert(self.conn, self.table, self.columns, row)
+            statement
+                .insert(self.conn, self.table, self.columns, row)
                 .map_err(|detail| self.cx.refuse(format!("row {n} of \"{}\" {detail}", self.table)))?;
         }
         Ok(n)
     }
 }
 
-/// Inserts one row by its keys, each of which must be a column of the table.
-fn insert(
-    conn: &Connection,
-    table: &str,
-    columns: &[String],
-    row: serde_json::Map<String, Value>,
-) -> Result<(), String> {
-    let mut names = Vec::with_capacity(row.len());
-    let mut values = Vec::with_capacity(row.len());
-    for (column, value) in row {
-        if !columns.contains(&column) {
-            return Err(format!("has a column \"{column}\" that the table does not have"));
+/// The INSERT for the last key set seen: rows of one table normally share their keys, so the
+/// SQL is built once per table, not once per row.
+#[derive(Default)]
+struct Statement {
+    keys: Vec<String>,
+    sql: String,
+}
+
+impl Statement {
+    /// Inserts one row by its keys, each of which must be a column of the table.
+    fn insert(
+        &mut self,
+        conn: &Connection,
+        table: &str,
+        columns: &[String],
+        row: serde_json::Map<String, Value>,
+    ) -> Result<(), String> {
+        let same_keys = self.keys.len() == row.len() && self.keys.iter().zip(row.keys()).all(|(a, b)| a == b);
+        if !same_keys || self.sql.is_empty() {
+            if let Some(column) = row.keys().find(|k| !columns.contains(k)) {
+                return Err(format!("has a column \"{column}\" that the table does not have"));
+            }
+            self.keys = row.keys().cloned().collect();
+            let names = self.keys.iter().map(|k| quoted(k)).collect::<Vec<_>>();
+            self.sql = if names.is_empty() {
+                format!("INSERT INTO {} DEFAULT VALUES", quoted(table))
+            } else {
+                let slots = (1..=names.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
+                format!("INSERT INTO {} ({}) VALUES ({slots})", quoted(table), names.join(","))
+            };
         }
-        values.push(sql_value(value).map_err(|problem| format!("has {problem} in \"{column}\""))?);
-        names.push(quoted(&column));
+        let mut values = Vec::with_capacity(row.len());
+        for (column, value) in row {
+            values.push(sql_value(value).map_err(|problem| format!("has {problem} in \"{column}\""))?);
+        }
+        let mut stmt = conn.prepare_cached(&self.sql).map_err(|e| format!("could not be added ({e})"))?;
+        stmt.execute(rusqlite::params_from_iter(values)).map_err(|e| format!("could not be added ({e})"))?;
+        Ok(())
     }
-    let sql = if names.is_empty() {
-        format!("INSERT INTO {} DEFAULT VALUES", quoted(table))
-    } else {
-        let slots = (1..=names.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
-        format!("INSERT INTO {} ({}) VALUES ({slots})", quoted(table), names.join(","))
-    };
-    let mut stmt = conn.prepare_cached(&sql).map_err(|e| format!("could not be added ({e})"))?;
-    stmt.execute(rusqlite::params_from_iter(values)).map_err(|e| format!("could not be added ({e})"))?;
-    Ok(())
 }
 
 /// A JSON value as the SQLite value the export wrote it from.
