@@ -113,12 +113,6 @@ export function fakeBackend(overrides: Partial<Backend> = {}): FakeBackend {
     'importStatus',
     'cancelImport',
     'onFileDropped',
-    'contributorReportPreview',
-    'recognitionReportPreview',
-    'chooseReportFile',
-    'saveReport',
-    'incidentHistory',
-    'personHistory',
   ];
   const fake = {} as Record<string, Mock>;
   for (const name of methods) {
