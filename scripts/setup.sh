@@ -11,10 +11,11 @@ want_test=false
 sudo_if_needed() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 packages=(build-essential pkg-config libwebkit2gtk-4.1-dev libssl-dev libxdo-dev
-          libayatana-appindicator3-dev librsvg2-dev curl file)
+          libayatana-appindicator3-dev librsvg2-dev curl file
+          fonts-inter fonts-dejavu-core)
 $want_test && packages+=(webkit2gtk-driver xvfb xauth dbus dbus-x11 xdotool imagemagick python3
                          postfix dovecot-core dovecot-submissiond gnome-keyring libsecret-tools
-                         openssl procps)
+                         openssl procps poppler-utils)
 command -v node >/dev/null || packages+=(nodejs npm)
 
 missing=()

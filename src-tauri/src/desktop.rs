@@ -15,6 +15,14 @@ pub trait DesktopTools: Send + Sync {
         filters: Vec<(String, Vec<String>)>,
         done: Box<dyn FnOnce(Option<String>) + Send>,
     );
+    /// Shows the save dialog suggesting `file_name`; `done` gets the chosen path.
+    fn save_file(
+        &self,
+        title: String,
+        file_name: String,
+        filters: Vec<(String, Vec<String>)>,
+        done: Box<dyn FnOnce(Option<String>) + Send>,
+    );
     fn open_folder(&self, folder: &str) -> Result<(), String>;
 }
 
@@ -40,6 +48,22 @@ impl<R: Runtime> DesktopTools for AppHandle<R> {
             dialog = dialog.add_filter(name, &extensions);
         }
         dialog.pick_file(move |file| done(file.and_then(|f| f.into_path().ok()).map(|p| p.display().to_string())));
+    }
+
+    fn save_file(
+        &self,
+        title: String,
+        file_name: String,
+        filters: Vec<(String, Vec<String>)>,
+        done: Box<dyn FnOnce(Option<String>) + Send>,
+    ) {
+        use tauri_plugin_dialog::DialogExt;
+        let mut dialog = self.dialog().file().set_title(title).set_file_name(file_name);
+        for (name, extensions) in &filters {
+            let extensions: Vec<&str> = extensions.iter().map(String::as_str).collect();
+            dialog = dialog.add_filter(name, &extensions);
+        }
+        dialog.save_file(move |file| done(file.and_then(|f| f.into_path().ok()).map(|p| p.display().to_string())));
     }
 
     fn open_folder(&self, folder: &str) -> Result<(), String> {
@@ -81,6 +105,24 @@ impl Desktop {
             }),
         );
         rx.await.map_err(|_| IpcError::new("internal", "The file dialog closed unexpectedly."))
+    }
+
+    pub async fn save_file(
+        &self,
+        title: String,
+        file_name: String,
+        filters: Vec<(String, Vec<String>)>,
+    ) -> Result<Option<String>, IpcError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.0.save_file(
+            title,
+            file_name,
+            filters,
+            Box::new(move |file| {
+                let _ = tx.send(file);
+            }),
+        );
+        rx.await.map_err(|_| IpcError::new("internal", "The save dialog closed unexpectedly."))
     }
 
     pub fn open_folder(&self, folder: &str) -> Result<(), IpcError> {

@@ -113,6 +113,12 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
         start_import,
         import_status,
         cancel_import,
+        contributor_report_preview,
+        recognition_report_preview,
+        choose_report_file,
+        save_report,
+        incident_history,
+        person_history,
     ])
 }
 

@@ -53,6 +53,11 @@ pub enum Command {
     /// a vCard file, a To line (FILE or - for standard input) or a mailmerge project. Shows
     /// what each row becomes; --preview writes nothing.
     Import(crate::import::ImportArgs),
+    /// Contributor and recognition reports as CSV, JSON, Markdown or PDF.
+    #[command(subcommand)]
+    Report(crate::report::ReportCommand),
+    /// Who changed what, when: an incident's or a person's history, newest first.
+    History(crate::report::HistoryArgs),
     /// Back the database up to FILE: a checked SQLite copy, safe to take while the app runs.
     Backup(crate::backup::FileArgs),
     /// Replace the database with the backup FILE once it is checked (a damaged or newer file is

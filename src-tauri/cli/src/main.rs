@@ -10,6 +10,7 @@ mod compose;
 mod import;
 mod outbox;
 mod output;
+mod report;
 mod tone;
 
 use afterword_core::{Error, Store};
@@ -58,6 +59,8 @@ fn run(cli: Cli) -> Result<i32, Error> {
         Command::Render(args) => compose::run_render(&store, &out, args),
         Command::CheckTone(_) => unreachable!("check-tone is handled in main, before the database opens"),
         Command::Import(args) => import::run(&store, &out, args),
+        Command::Report(command) => report::run(&store, &out, command),
+        Command::History(args) => report::history(&store, &out, args),
         Command::Backup(args) => backup::run_backup(&store, &out, args),
         Command::ExportAll(args) => backup::run_export(&store, &out, args),
         Command::Restore(_) | Command::ImportAll(_) => unreachable!("handled before the database opens"),

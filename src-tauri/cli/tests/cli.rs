@@ -518,3 +518,48 @@ fn import_of_a_mailmerge_project_saves_its_template_once() {
     let again = cli.ok(&["import", &fixture("mailmerge/mailmerge_database.csv")]);
     assert!(again.contains("already there, not added again"), "{again}");
 }
+
+#[test]
+fn reports_in_every_format_and_the_history() {
+    let cli = Cli::new();
+    let example = cli.json(&["example"]);
+    let reference = example["reference"].as_str().unwrap().to_owned();
+    let opened = example["opened_on"].as_str().unwrap().to_owned();
+    let dir = cli.dir.path();
+
+    for format in ["csv", "json", "md", "pdf"] {
+        let out = dir.join(format!("report.{format}"));
+        let saved = cli.json(&["report", "contributors", "--incident", &reference, "--out", out.to_str().unwrap()]);
+        assert_eq!(saved["format"], format, "the format follows the extension");
+        assert_eq!(saved["lines"], example["contribution_count"], "{saved}");
+        assert_eq!(saved["bytes"], std::fs::metadata(&out).unwrap().len());
+    }
+    let csv = std::fs::read_to_string(dir.join("report.csv")).unwrap();
+    assert!(csv.starts_with("\u{feff}\"Incident\""), "{csv}");
+    let json: Value = serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap();
+    assert_eq!(json["incidents"][0]["reference"], reference.as_str());
+    assert!(std::fs::read_to_string(dir.join("report.md")).unwrap().contains(&format!("## {reference}")));
+    assert!(std::fs::read(dir.join("report.pdf")).unwrap().starts_with(b"%PDF-"));
+
+    // Without --out a text format goes to standard output.
+    let md = cli.ok(&["report", "recognition", "--from", &opened, "--to", &opened, "--format", "md"]);
+    assert!(md.starts_with("# Recognition report"), "{md}");
+
+    let no_period = cli.run(&["report", "recognition", "--format", "csv"]);
+    assert_eq!(no_period.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&no_period.stderr).contains("give --from and --to"));
+    let bad_date = cli.run(&["report", "contributors", "--from", "yesterday", "--format", "csv"]);
+    assert_eq!(bad_date.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad_date.stderr).contains("YYYY-MM-DD"));
+    let pdf_to_stdout = cli.run(&["report", "contributors", "--format", "pdf"]);
+    assert!(String::from_utf8_lossy(&pdf_to_stdout.stderr).contains("--out FILE.pdf"));
+    let no_format = cli.run(&["report", "contributors", "--out", dir.join("report").to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&no_format.stderr).contains("--format csv, json, md or pdf"));
+
+    let history = cli.ok(&["history", "--incident", &reference]);
+    assert!(history.contains(&format!("Created the incident {reference}")), "{history}");
+    let lines: Value = cli.json(&["history", "--incident", &reference]);
+    assert!(lines.as_array().unwrap().iter().any(|l| l["action"] == "create" && l["entity"] == "incident"));
+    let missing = cli.run(&["history", "--person", "nobody@corp.example"]);
+    assert_eq!(missing.status.code(), Some(1));
+}

@@ -15,6 +15,8 @@ pub mod import;
 pub use import::*;
 pub mod outbox;
 pub use outbox::*;
+pub mod reports;
+pub use reports::*;
 pub mod trash;
 pub use trash::*;
 

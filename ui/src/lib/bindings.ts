@@ -106,6 +106,14 @@ export const commands = {
 	startImport: (request: ImportRequest_Deserialize, apply: boolean) => typedError<string, IpcError_Serialize>(__TAURI_INVOKE("start_import", { request, apply })),
 	importStatus: (job: string) => typedError<ImportJobStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("import_status", { job })),
 	cancelImport: (job: string) => typedError<null, IpcError_Serialize>(__TAURI_INVOKE("cancel_import", { job })),
+	contributorReportPreview: (filter: ReportFilter_Deserialize) => typedError<ContributorPreview_Serialize, IpcError_Serialize>(__TAURI_INVOKE("contributor_report_preview", { filter })),
+	recognitionReportPreview: (filter: ReportFilter_Deserialize, top: number) => typedError<RecognitionDocument, IpcError_Serialize>(__TAURI_INVOKE("recognition_report_preview", { filter, top })),
+	/**  The native save dialog for a report, suggesting `file_name`. */
+	chooseReportFile: (format: ReportFormat, fileName: string) => typedError<string | null, IpcError_Serialize>(__TAURI_INVOKE("choose_report_file", { format, fileName })),
+	/**  Writes the report to `path` on a connection of its own. */
+	saveReport: (kind: ReportKind, filter: ReportFilter_Deserialize, format: ReportFormat, path: string) => typedError<SavedReport, IpcError_Serialize>(__TAURI_INVOKE("save_report", { kind, filter, format, path })),
+	incidentHistory: (incident: string) => typedError<HistoryEntry[], IpcError_Serialize>(__TAURI_INVOKE("incident_history", { incident })),
+	personHistory: (person: string) => typedError<HistoryEntry[], IpcError_Serialize>(__TAURI_INVOKE("person_history", { person })),
 };
 
 /* Types */
@@ -320,12 +328,55 @@ export type Contribution_Serialize = {
 	updated_at: string,
 };
 
+/**  What the Reports view shows while filters change: the summary and the first incidents. */
+export type ContributorPreview = ContributorPreview_Serialize | ContributorPreview_Deserialize;
+
+/**  What the Reports view shows while filters change: the summary and the first incidents. */
+export type ContributorPreview_Deserialize = {
+	summary: ContributorSummary,
+	incidents: ReportIncident_Deserialize[],
+	/**  Incidents in the report beyond those shown. */
+	more_incidents: number,
+};
+
+/**  What the Reports view shows while filters change: the summary and the first incidents. */
+export type ContributorPreview_Serialize = {
+	summary: ContributorSummary,
+	incidents: ReportIncident_Serialize[],
+	/**  Incidents in the report beyond those shown. */
+	more_incidents: number,
+};
+
+/**  The cover and the charts of a contributor report. */
+export type ContributorSummary = {
+	title: string,
+	/**  The incident ("INC-2026-0042 · Phishing wave") or the period. */
+	subtitle: string,
+	organisation: string,
+	author: string,
+	generated_at: string,
+	/**  The filters in words. */
+	filters: string[],
+	include_internal: boolean,
+	totals: Totals,
+	by_group_heading: string,
+	/**  Contributions by organisation or team, most first. */
+	by_group: Count[],
+	/**  Contributions by credit role, most first. */
+	by_role: Count[],
+};
+
 /**  Whether the analyst gets a copy of each message. */
 export type CopySelf = "no" | 
 /**  A visible copy: the analyst in Cc. */
 "cc" | 
 /**  A hidden copy: the analyst is an envelope recipient only. */
 "bcc";
+
+export type Count = {
+	label: string,
+	count: number,
+};
 
 /**  Credit roles, modelled on the CVE record's credit types. */
 export type CreditRole = "finder" | "log_provider" | "analyst" | "coordinator" | "remediation" | "expertise" | "access" | "other";
@@ -373,6 +424,22 @@ export type GenerateReport = {
 	removed: number,
 	/**  Incident-wide warnings (no outcome, contributions without impact). */
 	warnings: string[],
+};
+
+export type GroupBy = "organisation" | "team";
+
+/**  One change, in plain words. */
+export type HistoryEntry = {
+	/**  When (RFC 3339, UTC). */
+	at: string,
+	/**  Who made the change (the OS user, or "outbox" for deliveries). */
+	actor: string,
+	/**  What the change was about: "incident", "contribution", "message", "person". */
+	entity: string,
+	/**  The machine-readable action ("create", "status", "approve"…). */
+	action: string,
+	/**  The change in words: "Status changed from Open to Investigating". */
+	summary: string,
 };
 
 export type ImportCounts = {
@@ -1230,6 +1297,57 @@ export type QuickAdd_Serialize = {
 	role: CreditRole,
 };
 
+export type RecognitionDocument = {
+	title: string,
+	subtitle: string,
+	organisation: string,
+	author: string,
+	generated_at: string,
+	filters: string[],
+	totals: RecognitionTotals,
+	/**  Ranked: most contributions first. */
+	people: RecognitionPerson[],
+	/**  Every team that helped, most contributions first. */
+	teams: RecognitionTeam[],
+};
+
+export type RecognitionIncident = {
+	reference: string,
+	title: string,
+	tlp: Tlp,
+	tlp_label: string,
+};
+
+export type RecognitionPerson = {
+	rank: number,
+	contributor: string,
+	pseudonymous: boolean,
+	organisation: string,
+	team: string,
+	contributions: number,
+	incident_count: number,
+	/**  The most recent incidents they helped with (at most 12). */
+	incidents: RecognitionIncident[],
+	roles: string[],
+	/**  What they gave, most recent first (at most 3). */
+	gave: string[],
+};
+
+export type RecognitionTeam = {
+	team: string,
+	organisation: string,
+	contributions: number,
+	people: number,
+	incidents: number,
+};
+
+export type RecognitionTotals = {
+	incidents: number,
+	contributions: number,
+	contributors: number,
+	teams: number,
+};
+
 export type RenderProblem = {
 	person_email: string,
 	message: string,
@@ -1245,6 +1363,166 @@ export type RenderReport = {
 	/**  Messages that could not be rendered, with why (nothing written for them). */
 	problems: RenderProblem[],
 };
+
+export type ReportContribution = ReportContribution_Serialize | ReportContribution_Deserialize;
+
+export type ReportContribution_Deserialize = {
+	/**  The person's name, or their pseudonym when they have not consented to be named. */
+	contributor: string,
+	pseudonymous: boolean,
+	/**  Left out for pseudonymous contributors. */
+	email?: string | null,
+	organisation: string,
+	team: string,
+	role: string,
+	what: string,
+	impact: string,
+	given_on?: string | null,
+	thanked: Thanked,
+	/**  The day the thank-you was delivered. */
+	thanked_on?: string | null,
+	/**  Notes on the person: only when internal-only fields were chosen. */
+	notes?: string | null,
+	/**  Constraints on the contribution: only when internal-only fields were chosen. */
+	constraints?: string | null,
+};
+
+export type ReportContribution_Serialize = {
+	/**  The person's name, or their pseudonym when they have not consented to be named. */
+	contributor: string,
+	pseudonymous: boolean,
+	/**  Left out for pseudonymous contributors. */
+	email: string | null,
+	organisation: string,
+	team: string,
+	role: string,
+	what: string,
+	impact: string,
+	given_on: string | null,
+	thanked: Thanked,
+	/**  The day the thank-you was delivered. */
+	thanked_on: string | null,
+	/**  Notes on the person: only when internal-only fields were chosen. */
+	notes: string | null,
+	/**  Constraints on the contribution: only when internal-only fields were chosen. */
+	constraints: string | null,
+};
+
+/**
+ *  What a report covers. Empty lists mean "any". The period selects incidents by the day they
+ *  were opened, both ends included.
+ */
+export type ReportFilter = ReportFilter_Serialize | ReportFilter_Deserialize;
+
+/**
+ *  What a report covers. Empty lists mean "any". The period selects incidents by the day they
+ *  were opened, both ends included.
+ */
+export type ReportFilter_Deserialize = {
+	/**  One incident, by reference or id; the other filters then narrow its contributors. */
+	incident?: string | null,
+	/**  One person's contributions, by email or id (their page's "Export…"). */
+	person?: string | null,
+	/**  First day (YYYY-MM-DD) of the period. */
+	from?: string | null,
+	/**  Last day (YYYY-MM-DD) of the period. */
+	to?: string | null,
+	kinds?: IncidentKind[],
+	statuses?: Status[],
+	/**  Contributors' teams (case ignored). */
+	teams?: string[],
+	/**  Contributors' organisations (case ignored). */
+	organisations?: string[],
+	/**
+	 *  Adds the internal-only fields: the incident's internal summary, notes on people and the
+	 *  constraints on contributions. Off unless chosen.
+	 */
+	include_internal?: boolean,
+	/**  What the "contributions by …" chart groups on. */
+	group_by?: GroupBy,
+};
+
+/**
+ *  What a report covers. Empty lists mean "any". The period selects incidents by the day they
+ *  were opened, both ends included.
+ */
+export type ReportFilter_Serialize = {
+	/**  One incident, by reference or id; the other filters then narrow its contributors. */
+	incident: string | null,
+	/**  One person's contributions, by email or id (their page's "Export…"). */
+	person: string | null,
+	/**  First day (YYYY-MM-DD) of the period. */
+	from: string | null,
+	/**  Last day (YYYY-MM-DD) of the period. */
+	to: string | null,
+	kinds: IncidentKind[],
+	statuses: Status[],
+	/**  Contributors' teams (case ignored). */
+	teams: string[],
+	/**  Contributors' organisations (case ignored). */
+	organisations: string[],
+	/**
+	 *  Adds the internal-only fields: the incident's internal summary, notes on people and the
+	 *  constraints on contributions. Off unless chosen.
+	 */
+	include_internal: boolean,
+	/**  What the "contributions by …" chart groups on. */
+	group_by: GroupBy,
+};
+
+export type ReportFormat = "csv" | "json" | "md" | "pdf";
+
+/**
+ *  One incident of a report with its contributions. Labels are the words the app shows;
+ *  dates are YYYY-MM-DD.
+ */
+export type ReportIncident = ReportIncident_Serialize | ReportIncident_Deserialize;
+
+/**
+ *  One incident of a report with its contributions. Labels are the words the app shows;
+ *  dates are YYYY-MM-DD.
+ */
+export type ReportIncident_Deserialize = {
+	reference: string,
+	title: string,
+	kind: string,
+	status: string,
+	severity: string,
+	tlp: Tlp,
+	tlp_label: string,
+	opened_on: string,
+	closed_on?: string | null,
+	/**  The internal summary: only when internal-only fields were chosen. */
+	summary?: string | null,
+	contributions: ReportContribution_Deserialize[],
+	/**  Contributions left out of a preview (always 0 in a report). */
+	omitted: number,
+};
+
+/**
+ *  One incident of a report with its contributions. Labels are the words the app shows;
+ *  dates are YYYY-MM-DD.
+ */
+export type ReportIncident_Serialize = {
+	reference: string,
+	title: string,
+	kind: string,
+	status: string,
+	severity: string,
+	tlp: Tlp,
+	tlp_label: string,
+	opened_on: string,
+	closed_on: string | null,
+	/**  The internal summary: only when internal-only fields were chosen. */
+	summary: string | null,
+	contributions: ReportContribution_Serialize[],
+	/**  Contributions left out of a preview (always 0 in a report). */
+	omitted: number,
+};
+
+export type ReportKind = { kind: "contributors" } | 
+/**  `top`: how many people to rank (0: everyone who helped). */
+{ kind: "recognition"; top: number };
 
 /**  The analyst's decision about an uncertain message. */
 export type Resolution = 
@@ -1315,6 +1593,14 @@ export type RunProgress_Serialize = {
 	uncertain: number,
 	/**  The recipient being sent to now. */
 	current: string | null,
+};
+
+/**  What a saved report holds: where it went, its lines of detail and its size. */
+export type SavedReport = {
+	path: string,
+	/**  Contributions (contributor report) or ranked people (recognition report). */
+	lines: number,
+	bytes: number,
 };
 
 /**  A person named on a TLP:RED section. */
@@ -1589,6 +1875,15 @@ export type TestReport = {
 	steps: StepResult[],
 };
 
+/**  Whether a contributor has been thanked for an incident, from their thank-you message. */
+export type Thanked = 
+/**  The message was delivered (or written out for the analyst's own mail client). */
+"thanked" | 
+/**  Approved and on its way: queued, being sent, or waiting for a retry. */
+"queued" | 
+/**  No message yet, a draft, or one that was skipped, cancelled or failed. */
+"not_thanked";
+
 /**  Everything a thank-you sent to a person: "thanked on DATE for INCIDENT". */
 export type Thanks = {
 	incident_id: string,
@@ -1620,6 +1915,16 @@ export type ToneFinding = {
 	/**  Why it matters, one plain sentence. */
 	why: string,
 	suggestion: string,
+};
+
+export type Totals = {
+	incidents: number,
+	contributions: number,
+	contributors: number,
+	/**  Thank-yous, counted once per contributor and incident. */
+	thanked: number,
+	queued: number,
+	not_thanked: number,
 };
 
 /**  One variable a template can use, for the template editor's reference list. */
