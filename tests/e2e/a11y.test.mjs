@@ -125,6 +125,9 @@ test('axe-core: no serious or critical violations on any screen, light and dark'
       ['template', templateHash, '[data-testid="template-editor"]'],
       ['settings', '#/settings', '[data-testid="theme-select"]'],
       ['deleted', '#/deleted', '[data-testid="deleted-row"]'],
+      // Reports: the incident's contributor report with its charts and table, then the
+      // recognition report of all time (the view keeps its state, so both themes see the same).
+      ['reports', `#/reports?incident=${encodeURIComponent(incident.reference)}`, '[data-testid="report-incident-block"]'],
     ];
 
     // Delivery: the Outbox with rows in it (queued by the CLI; with no server set they wait or
@@ -147,6 +150,14 @@ test('axe-core: no serious or critical violations on any screen, light and dark'
     for (const theme of ['light', 'dark']) {
       for (const [name, hash, ready] of screens) {
         await go(d, hash, ready);
+        if (name === 'incident' || name === 'person') {
+          // Their history panel open, so its list is part of the check.
+          const toggle = `[data-testid="${name}-history-toggle"]`;
+          if ((await d.execute(`return document.querySelector(arguments[0])?.getAttribute('aria-expanded')`, [toggle])) !== 'true') {
+            await d.click(toggle);
+          }
+          await d.find(`[data-testid="${name}-history-entry"], [data-testid="${name}-history-empty"]`);
+        }
         if (name === 'compose') {
           // Open a message so the preview pane is part of the check.
           await d.execute(`document.querySelector('[data-testid="message-row"]').click(); return true;`);
@@ -161,6 +172,20 @@ test('axe-core: no serious or critical violations on any screen, light and dark'
         if (theme === 'dark' && name === 'compose') await d.screenshot('a11y-compose-dark');
         if (name === 'deleted') await d.screenshot(`a11y-deleted-${theme}`);
         if (name === 'import') await d.screenshot(`a11y-import-${theme}`);
+        if (name === 'reports') {
+          await d.screenshot(`a11y-reports-${theme}`);
+          // The recognition report too, over all time.
+          await d.execute('document.querySelector(arguments[0]).click(); return true;', ['[data-testid="report-kind-recognition"]']);
+          await d.execute('document.querySelector(arguments[0]).click(); return true;', ['[data-testid="report-scope-period"]']);
+          await d.click('[data-testid="report-preset-all_time"]');
+          await d.find('[data-testid="recognition-person"]', { timeout: 20000 });
+          await new Promise((r) => setTimeout(r, 400));
+          const recognition = await runAxe(d);
+          seen.push([`reports-recognition ${theme}`, recognition]);
+          failures.push(...recognition.filter((v) => FAILING.has(v.impact)).map((v) => [`reports-recognition ${theme}`, v]));
+          // Back to the contributor report of the incident for the next theme's visit.
+          await d.execute('document.querySelector(arguments[0]).click(); return true;', ['[data-testid="report-kind-contributors"]']);
+        }
       }
     }
   });

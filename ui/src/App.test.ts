@@ -1,7 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import App from './App.svelte';
-import { fakeBackend, importPreview, importSummary, incident, jobPreview, type FakeBackend } from './test/fake';
+import {
+  contributorPreview,
+  fakeBackend,
+  importPreview,
+  importSummary,
+  incident,
+  jobPreview,
+  type FakeBackend,
+} from './test/fake';
 import type { Overview } from './lib/types';
 import { ApiError } from './lib/api';
 import { deletions } from './lib/undo.svelte';
@@ -63,7 +71,8 @@ describe('App', () => {
     render(App, { props: { backend } });
 
     await fireEvent.click(await screen.findByTestId('load-example'));
-    const heading = await screen.findByTestId('incident-heading');
+    // The incident page is a chunk of its own, compiled on first use in a test run: give it time.
+    const heading = await screen.findByTestId('incident-heading', {}, { timeout: 4000 });
     expect(heading.textContent).toContain('INC-2026-0042');
     expect(backend.getIncident).toHaveBeenCalledWith('ex1');
     expect(window.location.hash).toBe('#/incidents/ex1');
@@ -154,5 +163,30 @@ describe('App', () => {
 
     unmount();
     expect(unlisten).toHaveBeenCalledTimes(1);
+  });
+
+  it('opens Reports from the sidebar, its heading focused, and an incident’s report from its address', async () => {
+    window.location.hash = '#/incidents';
+    const backend = backendWith({ incidents: 1, open_incidents: 1, people: 1, contributions: 1 });
+    backend.listIncidents.mockResolvedValue({ incidents: [incident()], total: 1 });
+    backend.contributorReportPreview.mockResolvedValue(contributorPreview());
+    render(App, { props: { backend } });
+    await screen.findByTestId('incident-search');
+
+    await fireEvent.click(screen.getByTestId('nav-reports'));
+    await screen.findByTestId('reports-screen', {}, { timeout: 4000 });
+    expect(window.location.hash).toBe('#/reports');
+    expect(screen.getByTestId('nav-reports').getAttribute('aria-current')).toBe('page');
+    await waitFor(() => expect(document.activeElement?.textContent).toBe('Reports'));
+    expect(document.activeElement?.tagName).toBe('H1');
+    await screen.findByTestId('contributor-report', {}, { timeout: 2000 });
+
+    window.location.hash = '#/reports?incident=INC-2026-0042';
+    await waitFor(() =>
+      expect(backend.contributorReportPreview).toHaveBeenLastCalledWith(
+        expect.objectContaining({ incident: 'INC-2026-0042', from: null, to: null }),
+      ),
+    );
+    expect(screen.getByTestId('nav-reports').getAttribute('aria-current')).toBe('page');
   });
 });

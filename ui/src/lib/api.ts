@@ -10,10 +10,12 @@ import type {
   BulkApproval,
   Closeout,
   Contribution,
+  ContributorPreview,
   ContributionInput,
   Deleted,
   DeletedItem,
   GenerateReport,
+  HistoryEntry,
   ImportJobStatus,
   ImportRequest,
   ImportSummary,
@@ -43,7 +45,12 @@ import type {
   QuickAddOutcome,
   QuickAddPreview,
   QuickAddRequest,
+  RecognitionDocument,
   RenderReport,
+  ReportFilter,
+  ReportFormat,
+  ReportKind,
+  SavedReport,
   Settings,
   ShownMessage,
   Status,
@@ -280,6 +287,22 @@ export interface Backend {
    * stops listening.
    */
   onFileDropped(handler: (path: string) => void): Promise<() => void>;
+
+  // reports: live previews, the save dialog and saving (on a connection of its own)
+  /** The summary and the first 25 incidents (each with at most 50 contributions) of a contributor report. */
+  contributorReportPreview(filter: ReportFilter): Promise<ContributorPreview>;
+  /** The recognition report: the `top` people (0: everyone) and every team. */
+  recognitionReportPreview(filter: ReportFilter, top: number): Promise<RecognitionDocument>;
+  /** The native save dialog for a report; null when the person cancels. Adds the extension if missing. */
+  chooseReportFile(format: ReportFormat, fileName: string): Promise<string | null>;
+  /** Writes the whole report to `path` (may take seconds for a big one). */
+  saveReport(kind: ReportKind, filter: ReportFilter, format: ReportFormat, path: string): Promise<SavedReport>;
+
+  // history: the audit log in plain words, newest first (at most 500 lines)
+  /** An incident's history (by id or reference): its own changes, its contributions' and its messages'. */
+  incidentHistory(incident: string): Promise<HistoryEntry[]>;
+  /** A person's history (by id or email). */
+  personHistory(person: string): Promise<HistoryEntry[]>;
 }
 
 /** The event the shell sends when a file is dropped on the window (payload: its path). */
@@ -395,4 +418,12 @@ export const tauriBackend: Backend = {
       throw ApiError.from(failure);
     }
   },
+
+  contributorReportPreview: (filter) => call(commands.contributorReportPreview(filter)),
+  recognitionReportPreview: (filter, top) => call(commands.recognitionReportPreview(filter, top)),
+  chooseReportFile: (format, fileName) => call(commands.chooseReportFile(format, fileName)),
+  saveReport: (kind, filter, format, path) => call(commands.saveReport(kind, filter, format, path)),
+
+  incidentHistory: (incident) => call(commands.incidentHistory(incident)),
+  personHistory: (person) => call(commands.personHistory(person)),
 };

@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { cssString, formatCount, formatDate, hue, initials, matchesWords, plural } from './format';
+import { cssString, formatBytes, formatCount, formatDate, hue, initials, matchesWords, plural } from './format';
 import { toggle } from './filters.svelte';
 
 describe('format', () => {
+  it('writes file sizes the way file managers do', () => {
+    expect(formatBytes(0)).toBe('0 bytes');
+    expect(formatBytes(1)).toBe('1 byte');
+    expect(formatBytes(812)).toBe('812 bytes');
+    expect(formatBytes(1000)).toBe('1 KB');
+    expect(formatBytes(1500)).toBe('1.5 KB');
+    expect(formatBytes(12_345)).toBe('12 KB');
+    expect(formatBytes(999_999)).toBe('1 MB');
+    expect(formatBytes(1_234_567)).toBe('1.2 MB');
+    expect(formatBytes(3_400_000_000)).toBe('3.4 GB');
+  });
+
   it('shows ISO dates as day month year without shifting the day', () => {
     expect(formatDate('2026-11-03')).toBe('3 Nov 2026');
     expect(formatDate('2026-01-31T23:30:00Z')).toBe('31 Jan 2026');

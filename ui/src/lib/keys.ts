@@ -31,7 +31,7 @@ export const SHORTCUTS: { keys: string[]; what: string }[] = [
   { keys: [modLabel, 'N'], what: 'New incident' },
   { keys: [modLabel, 'K'], what: 'Search the current list' },
   { keys: ['/'], what: 'Search the current list' },
-  { keys: [modLabel, 'S'], what: 'Save the open form' },
+  { keys: [modLabel, 'S'], what: 'Save the open form; on Reports, save the report' },
   { keys: ['Esc'], what: 'Close a dialog or cancel a form; stop a running import or preview' },
   { keys: [modLabel, 'Z'], what: 'Undo the last deletion (outside text fields)' },
   { keys: ['↑', '↓', 'Enter'], what: 'Pick a person in the quick-add suggestions' },

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import bindingsSource from './bindings.ts?raw';
 import {
   AUDIENCE_LABELS,
+  GROUP_BY_LABELS,
   IMPORT_FORMAT_LABELS,
   KIND_LABELS,
   MESSAGE_STATE_LABELS,
   PERSON_FIELD_LABELS,
+  REPORT_FORMAT_LABELS,
   ROLE_LABELS,
   ROW_CLASS_LABELS,
   ROW_UNIT_LABELS,
@@ -14,6 +16,7 @@ import {
   STATUSES,
   STEP_LABELS,
   TECHNICAL_LEVEL_LABELS,
+  THANKED_LABELS,
   THEME_LABELS,
   TLP_LABELS,
   TLP_HINTS,
@@ -52,6 +55,9 @@ describe('label maps', () => {
     ['PersonField', PERSON_FIELD_LABELS],
     ['RowClass', ROW_CLASS_LABELS],
     ['ImportFormat', IMPORT_FORMAT_LABELS],
+    ['Thanked', THANKED_LABELS],
+    ['ReportFormat', REPORT_FORMAT_LABELS],
+    ['GroupBy', GROUP_BY_LABELS],
   ];
 
   it.each(maps)('%s has a label for exactly the values in bindings.ts', (typeName, labels) => {

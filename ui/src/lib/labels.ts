@@ -12,8 +12,11 @@ import type {
   Security,
   Status,
   Step,
+  GroupBy,
   ImportFormat,
   PersonField,
+  ReportFormat,
+  Thanked,
   RowClass,
   RowUnit,
   TechnicalLevel,
@@ -181,6 +184,27 @@ export const ROW_UNIT_LABELS: Record<RowUnit, { one: string; many: string }> = {
   address: { one: 'address', many: 'addresses' },
 };
 
+/** Whether a contributor was thanked for an incident, as the reports say it. */
+export const THANKED_LABELS: Record<Thanked, string> = {
+  thanked: 'Thanked',
+  queued: 'On its way',
+  not_thanked: 'Not yet',
+};
+
+/** The formats a report is saved in, in the order the picker offers them. */
+export const REPORT_FORMAT_LABELS: Record<ReportFormat, string> = {
+  pdf: 'PDF',
+  csv: 'CSV for spreadsheets',
+  md: 'Markdown',
+  json: 'JSON',
+};
+
+/** What a contributor report's "contributions by …" chart groups on. */
+export const GROUP_BY_LABELS: Record<GroupBy, string> = {
+  organisation: 'Organisation',
+  team: 'Team',
+};
+
 export const THEME_LABELS: Record<Theme, string> = {
   system: 'System',
   light: 'Light',
@@ -205,6 +229,9 @@ export const TONE_CATEGORIES = valuesOf(TONE_LABELS);
 export const PERSON_FIELDS = valuesOf(PERSON_FIELD_LABELS);
 export const ROW_CLASSES = valuesOf(ROW_CLASS_LABELS);
 export const IMPORT_FORMATS = valuesOf(IMPORT_FORMAT_LABELS);
+export const THANKED = valuesOf(THANKED_LABELS);
+export const REPORT_FORMATS = valuesOf(REPORT_FORMAT_LABELS);
+export const GROUP_BYS = valuesOf(GROUP_BY_LABELS);
 
 /** `{value, label}` pairs for a `<select>`. */
 export function options<T extends string>(labels: Record<T, string>): { value: T; label: string }[] {

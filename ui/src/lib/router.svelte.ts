@@ -22,6 +22,11 @@ export type Route =
   | { name: 'outbox' }
   /** Deleted incidents, people and contributions that can be restored. */
   | { name: 'deleted' }
+  /**
+   * Contributor and recognition reports; `incident` (a reference or id) or `person` (an email or
+   * id) starts the report on one incident or one person's contributions: `#/reports?incident=…`.
+   */
+  | { name: 'reports'; incident?: string; person?: string }
   | { name: 'home' };
 
 /** The parts of Settings a link can point at. */
@@ -31,7 +36,10 @@ export type SettingsSection = 'mail-server';
 export const NEW_TEMPLATE = 'new';
 
 export function parseHash(hash: string): Route {
-  const path = hash.replace(/^#\/?/, '').replace(/\/+$/, '');
+  const whole = hash.replace(/^#\/?/, '');
+  const mark = whole.indexOf('?');
+  const path = (mark < 0 ? whole : whole.slice(0, mark)).replace(/\/+$/, '');
+  const query = new URLSearchParams(mark < 0 ? '' : whole.slice(mark + 1));
   const [section, rawId, ...extra] = path.split('/');
   const id = rawId ? safeDecode(rawId) : '';
   if (section === 'incidents' && id && extra.length === 1 && extra[0] === 'compose') {
@@ -55,9 +63,20 @@ export function parseHash(hash: string): Route {
       return { name: 'import' };
     case 'deleted':
       return { name: 'deleted' };
+    case 'reports':
+      return id ? { name: 'home' } : reportsRoute(query);
     default:
       return { name: 'home' };
   }
+}
+
+/** The Reports route with what its query names (one of an incident or a person; the incident wins). */
+function reportsRoute(query: URLSearchParams): Route {
+  const incident = query.get('incident')?.trim();
+  if (incident) return { name: 'reports', incident };
+  const person = query.get('person')?.trim();
+  if (person) return { name: 'reports', person };
+  return { name: 'reports' };
 }
 
 function safeDecode(part: string): string {
@@ -80,6 +99,10 @@ export function href(route: Route): string {
       return `#/templates/${encodeURIComponent(route.id)}`;
     case 'settings':
       return route.section ? `#/settings/${route.section}` : '#/settings';
+    case 'reports':
+      if (route.incident) return `#/reports?incident=${encodeURIComponent(route.incident)}`;
+      if (route.person) return `#/reports?person=${encodeURIComponent(route.person)}`;
+      return '#/reports';
     case 'home':
       return '#/';
     default:
@@ -90,7 +113,7 @@ export function href(route: Route): string {
 /** The section a route belongs to, for highlighting the sidebar. */
 export function sectionOf(
   route: Route,
-): 'incidents' | 'people' | 'import' | 'templates' | 'outbox' | 'settings' | 'deleted' | null {
+): 'incidents' | 'people' | 'import' | 'reports' | 'templates' | 'outbox' | 'settings' | 'deleted' | null {
   switch (route.name) {
     case 'incidents':
     case 'incident':
@@ -101,6 +124,8 @@ export function sectionOf(
       return 'people';
     case 'import':
       return 'import';
+    case 'reports':
+      return 'reports';
     case 'templates':
     case 'template':
       return 'templates';

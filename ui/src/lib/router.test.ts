@@ -27,6 +27,13 @@ describe('router', () => {
     expect(parseHash('#/incidents/01J9/compose/')).toEqual({ name: 'compose', id: '01J9' });
     expect(parseHash('#/incidents/01J9/compose/x')).toEqual({ name: 'home' });
     expect(parseHash('#/people/p1/compose')).toEqual({ name: 'home' });
+    expect(parseHash('#/reports')).toEqual({ name: 'reports' });
+    expect(parseHash('#/reports/')).toEqual({ name: 'reports' });
+    expect(parseHash('#/reports?incident=INC-2026-0042')).toEqual({ name: 'reports', incident: 'INC-2026-0042' });
+    expect(parseHash('#/reports?person=jane%2Bsoc%40corp.com')).toEqual({ name: 'reports', person: 'jane+soc@corp.com' });
+    expect(parseHash('#/reports?incident=&person=jane@corp.com')).toEqual({ name: 'reports', person: 'jane@corp.com' });
+    expect(parseHash('#/reports?other=1')).toEqual({ name: 'reports' });
+    expect(parseHash('#/reports/x')).toEqual({ name: 'home' });
   });
 
   it('writes hashes that read back to the same route', () => {
@@ -45,6 +52,10 @@ describe('router', () => {
       { name: 'outbox' },
       { name: 'import' },
       { name: 'deleted' },
+      { name: 'reports' },
+      { name: 'reports', incident: 'INC-2026-0042' },
+      { name: 'reports', incident: 'INC/7 x&y=z' },
+      { name: 'reports', person: 'jane+soc@corp.com' },
     ];
     for (const route of routes) expect(parseHash(href(route))).toEqual(route);
   });
@@ -58,6 +69,8 @@ describe('router', () => {
     expect(sectionOf({ name: 'deleted' })).toBe('deleted');
     expect(sectionOf({ name: 'outbox' })).toBe('outbox');
     expect(sectionOf({ name: 'import' })).toBe('import');
+    expect(sectionOf({ name: 'reports' })).toBe('reports');
+    expect(sectionOf({ name: 'reports', person: 'jane@corp.com' })).toBe('reports');
     expect(sectionOf({ name: 'settings', section: 'mail-server' })).toBe('settings');
     expect(sectionOf({ name: 'welcome' })).toBeNull();
   });

@@ -1,10 +1,20 @@
-// One toast at a time (a newer one replaces it), optionally with an Undo action.
+// One toast at a time (a newer one replaces it), optionally with an Undo action or another
+// action of its own ("Show in folder").
+
+/** A button on a toast besides Undo. */
+export interface ToastAction {
+  label: string;
+  run: () => Promise<void> | void;
+  /** The button's data-testid. */
+  testid?: string;
+}
 
 export interface Toast {
   id: number;
   message: string;
   tone: 'info' | 'success' | 'error';
   undo?: () => Promise<void> | void;
+  action?: ToastAction;
 }
 
 const VISIBLE_MS = 8000;
@@ -14,11 +24,15 @@ class Toasts {
   private nextId = 1;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
-  show(message: string, options: { tone?: Toast['tone']; undo?: Toast['undo']; ms?: number } = {}): void {
+  show(
+    message: string,
+    options: { tone?: Toast['tone']; undo?: Toast['undo']; action?: ToastAction; ms?: number } = {},
+  ): void {
     const toast: Toast = { id: this.nextId++, message, tone: options.tone ?? 'info' };
     if (options.undo) toast.undo = options.undo;
+    if (options.action) toast.action = options.action;
     this.current = toast;
-    this.restartTimer(options.ms ?? (options.undo ? VISIBLE_MS * 1.5 : VISIBLE_MS));
+    this.restartTimer(options.ms ?? (options.undo || options.action ? VISIBLE_MS * 1.5 : VISIBLE_MS));
   }
 
   error(message: string): void {

@@ -49,6 +49,21 @@ export type {
   VariableDoc,
   Withheld,
   WithheldSection,
+  // reports and history
+  ContributorSummary,
+  Count,
+  GroupBy,
+  HistoryEntry,
+  RecognitionDocument,
+  RecognitionIncident,
+  RecognitionPerson,
+  RecognitionTeam,
+  RecognitionTotals,
+  ReportFormat,
+  ReportKind,
+  SavedReport,
+  Thanked,
+  Totals,
 } from './bindings';
 
 import type {
@@ -96,6 +111,10 @@ import type {
   ImportSummary_Serialize,
   RowChoice_Deserialize,
   TemplatePlan_Serialize,
+  ContributorPreview_Serialize,
+  ReportContribution_Serialize,
+  ReportFilter_Serialize,
+  ReportIncident_Serialize,
 } from './bindings';
 
 // answers
@@ -140,6 +159,12 @@ export type ImportJobStatus = ImportJobStatus_Serialize;
 export type ImportOutcome = ImportOutcome_Serialize;
 /** The template a mailmerge project brings. */
 export type TemplatePlan = TemplatePlan_Serialize;
+/** A contributor report's cover, totals and charts, with its first incidents (the live preview). */
+export type ContributorPreview = ContributorPreview_Serialize;
+/** One incident of a contributor report with its contributions (a preview holds at most 50). */
+export type ReportIncident = ReportIncident_Serialize;
+/** One contribution as a report shows it: the contributor's name or pseudonym, and whether thanked. */
+export type ReportContribution = ReportContribution_Serialize;
 
 // requests
 export type IncidentFilter = IncidentFilter_Deserialize;
@@ -152,3 +177,8 @@ export type OutcomeSectionInput = OutcomeSectionInput_Deserialize;
 export type TemplateInput = TemplateInput_Deserialize;
 export type ImportRequest = ImportRequest_Deserialize;
 export type RowChoice = RowChoice_Deserialize;
+/**
+ * What a report covers. The UI always sends every field (the backend's own shape with nothing
+ * left out), so a request reads the same in a test as on the wire.
+ */
+export type ReportFilter = ReportFilter_Serialize;

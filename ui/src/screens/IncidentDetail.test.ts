@@ -3,7 +3,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import IncidentDetail from './IncidentDetail.svelte';
 import ConfirmDialog from '../components/ConfirmDialog.svelte';
 import ToastHost from '../components/ToastHost.svelte';
-import { closeoutItem, closeoutOf, fakeBackend, incident, person, selectOption, withBackend } from '../test/fake';
+import { closeoutItem, closeoutOf, fakeBackend, historyEntry, incident, person, selectOption, withBackend } from '../test/fake';
 import { ApiError } from '../lib/api';
 import type { ContributionWithPerson, IncidentDetail as Detail } from '../lib/types';
 
@@ -202,5 +202,24 @@ describe('IncidentDetail', () => {
     expect((await screen.findByTestId('closeout-count')).textContent).toBe('1 of 2 done');
     expect(await screen.findByTestId('outcome-editor')).toBeTruthy();
     expect(backend.getOutcome).toHaveBeenCalledWith('i1');
+  });
+
+  it('exports its report from the Reports view, and shows its history once asked', async () => {
+    const backend = fakeBackend({
+      getIncident: async () => detail,
+      getOutcome: async () => [],
+      closeout: async () => closeoutOf([]),
+      incidentHistory: async () => [historyEntry({ summary: 'Status changed from Open to Investigating' })],
+    });
+    render(IncidentDetail, withBackend(backend, { id: 'i1' }));
+    const exportLink = await screen.findByTestId('export-incident-report');
+    expect(exportLink.getAttribute('href')).toBe('#/reports?incident=INC-2026-0001');
+    expect(exportLink.textContent).toContain('Export report…');
+
+    expect(backend.incidentHistory).not.toHaveBeenCalled();
+    await fireEvent.click(screen.getByTestId('incident-history-toggle'));
+    const entry = await screen.findByTestId('incident-history-entry');
+    expect(entry.textContent).toContain('Status changed from Open to Investigating');
+    expect(backend.incidentHistory).toHaveBeenCalledWith('i1');
   });
 });

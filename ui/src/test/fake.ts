@@ -7,6 +7,13 @@ import { BACKEND_KEY } from '../lib/backend';
 import type {
   Closeout,
   CloseoutItem,
+  ContributorPreview,
+  ContributorSummary,
+  HistoryEntry,
+  RecognitionDocument,
+  RecognitionPerson,
+  ReportContribution,
+  ReportIncident,
   ImportCounts,
   ImportJobStatus,
   ImportPreview,
@@ -113,6 +120,12 @@ export function fakeBackend(overrides: Partial<Backend> = {}): FakeBackend {
     'importStatus',
     'cancelImport',
     'onFileDropped',
+    'contributorReportPreview',
+    'recognitionReportPreview',
+    'chooseReportFile',
+    'saveReport',
+    'incidentHistory',
+    'personHistory',
   ];
   const fake = {} as Record<string, Mock>;
   for (const name of methods) {
@@ -448,5 +461,128 @@ export function jobFailed(code: string, message: string, field: string | null = 
     progress: { rows: 0, bytes: null, total_bytes: null },
     outcome: null,
     error: { code, message, field, email: null, suggested_name: null, template: null },
+  };
+}
+
+export function reportContribution(overrides: Partial<ReportContribution> = {}): ReportContribution {
+  return {
+    contributor: 'Jane Whitfield',
+    pseudonymous: false,
+    email: 'jane@corp.com',
+    organisation: 'Corp',
+    team: 'Network',
+    role: 'Log provider',
+    what: 'Proxy logs for 1–3 Nov',
+    impact: 'Showed which mailboxes clicked the link',
+    given_on: '2026-11-03',
+    thanked: 'thanked',
+    thanked_on: '2026-11-10',
+    notes: null,
+    constraints: null,
+    ...overrides,
+  };
+}
+
+export function reportIncident(overrides: Partial<ReportIncident> = {}): ReportIncident {
+  return {
+    reference: 'INC-2026-0042',
+    title: 'Phishing wave against finance',
+    kind: 'Phishing report',
+    status: 'Closed',
+    severity: 'High',
+    tlp: 'amber',
+    tlp_label: 'TLP:AMBER',
+    opened_on: '2026-11-03',
+    closed_on: '2026-11-12',
+    summary: null,
+    contributions: [
+      reportContribution(),
+      reportContribution({
+        contributor: 'Contributor 2, IT Operations',
+        pseudonymous: true,
+        email: null,
+        organisation: 'Corp',
+        team: 'IT Operations',
+        role: 'Remediation',
+        what: 'Blocked the sender domain',
+        impact: 'No more mails got through',
+        thanked: 'queued',
+        thanked_on: null,
+      }),
+    ],
+    omitted: 0,
+    ...overrides,
+  };
+}
+
+export function contributorSummary(overrides: Partial<ContributorSummary> = {}): ContributorSummary {
+  return {
+    title: 'Contributor report',
+    subtitle: '1 Jan 2026 – 31 Dec 2026',
+    organisation: 'Corp',
+    author: 'Sam Analyst',
+    generated_at: '25 Nov 2026',
+    filters: ['Incidents opened 1 Jan 2026 – 31 Dec 2026'],
+    include_internal: false,
+    totals: { incidents: 1, contributions: 2, contributors: 2, thanked: 1, queued: 1, not_thanked: 0 },
+    by_group_heading: 'Contributions by organisation',
+    by_group: [{ label: 'Corp', count: 2 }],
+    by_role: [
+      { label: 'Log provider', count: 1 },
+      { label: 'Remediation', count: 1 },
+    ],
+    ...overrides,
+  };
+}
+
+export function contributorPreview(overrides: Partial<ContributorPreview> = {}): ContributorPreview {
+  return { summary: contributorSummary(), incidents: [reportIncident()], more_incidents: 0, ...overrides };
+}
+
+export function recognitionPerson(overrides: Partial<RecognitionPerson> = {}): RecognitionPerson {
+  return {
+    rank: 1,
+    contributor: 'Jane Whitfield',
+    pseudonymous: false,
+    organisation: 'Corp',
+    team: 'Network',
+    contributions: 7,
+    incident_count: 3,
+    incidents: [{ reference: 'INC-2026-0042', title: 'Phishing wave against finance', tlp: 'amber', tlp_label: 'TLP:AMBER' }],
+    roles: ['Log provider', 'Analyst'],
+    gave: ['Proxy logs for 1–3 Nov'],
+    ...overrides,
+  };
+}
+
+export function recognitionDocument(overrides: Partial<RecognitionDocument> = {}): RecognitionDocument {
+  return {
+    title: 'Recognition report',
+    subtitle: '1 Jan 2026 – 31 Dec 2026',
+    organisation: 'Corp',
+    author: 'Sam Analyst',
+    generated_at: '25 Nov 2026',
+    filters: ['Incidents opened 1 Jan 2026 – 31 Dec 2026'],
+    totals: { incidents: 3, contributions: 9, contributors: 2, teams: 2 },
+    people: [
+      recognitionPerson(),
+      recognitionPerson({ rank: 2, contributor: 'Contributor 2, IT Operations', pseudonymous: true, team: 'IT Operations', contributions: 2, incident_count: 1 }),
+    ],
+    teams: [
+      { team: 'Network', organisation: 'Corp', contributions: 7, people: 1, incidents: 3 },
+      { team: 'IT Operations', organisation: 'Corp', contributions: 2, people: 1, incidents: 1 },
+    ],
+    ...overrides,
+  };
+}
+
+export function historyEntry(overrides: Partial<HistoryEntry> = {}): HistoryEntry {
+  return {
+    at: '2026-12-03T14:05:00Z',
+    actor: 'alice',
+    entity: 'incident',
+    action: 'status',
+    summary: 'Status changed from Open to Investigating',
+    ...overrides,
   };
 }
