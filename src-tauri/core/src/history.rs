@@ -58,37 +58,27 @@ enum Page {
     Person,
 }
 
+impl Page {
+    /// The entity the page shows, and the column of contributions and messages that points to it.
+    fn owner(self) -> (&'static str, &'static str) {
+        match self {
+            Page::Incident => ("incident", "incident_id"),
+            Page::Person => ("person", "person_id"),
+        }
+    }
+}
+
 impl Store {
     /// The history of an incident (by reference or id), newest first.
     pub fn incident_history(&self, id_or_reference: &str) -> Result<Vec<HistoryEntry>> {
         let incident = self.incident(id_or_reference)?;
-        let sql = format!(
-            "SELECT * FROM ({LINES}
-               WHERE (a.entity = 'incident' AND a.entity_id = ?1)
-                  OR (a.entity = 'contribution' AND c.incident_id = ?1)
-               UNION ALL
-               {LINES} WHERE a.entity = 'message' AND m.incident_id = ?1
-               UNION ALL
-               {DELIVERIES} AND m.incident_id = ?1)
-             ORDER BY 2 DESC, 1 DESC LIMIT {HISTORY_LIMIT}"
-        );
-        self.history_lines(&sql, &incident.id, Page::Incident)
+        self.history_of(Page::Incident, &incident.id)
     }
 
     /// The history of a person (by id or email), newest first.
     pub fn person_history(&self, id_or_email: &str) -> Result<Vec<HistoryEntry>> {
         let person = self.person_by_id_or_email(id_or_email)?;
-        let sql = format!(
-            "SELECT * FROM ({LINES}
-               WHERE (a.entity = 'person' AND a.entity_id = ?1)
-                  OR (a.entity = 'contribution' AND c.person_id = ?1)
-               UNION ALL
-               {LINES} WHERE a.entity = 'message' AND m.person_id = ?1
-               UNION ALL
-               {DELIVERIES} AND m.person_id = ?1)
-             ORDER BY 2 DESC, 1 DESC LIMIT {HISTORY_LIMIT}"
-        );
-        self.history_lines(&sql, &person.id, Page::Person)
+        self.history_of(Page::Person, &person.id)
     }
 
     pub(crate) fn person_by_id_or_email(&self, id_or_email: &str) -> Result<crate::Person> {
@@ -101,8 +91,20 @@ impl Store {
         self.person(wanted)
     }
 
-    fn history_lines(&self, sql: &str, id: &str, page: Page) -> Result<Vec<HistoryEntry>> {
-        let mut stmt = self.conn.prepare(sql)?;
+    /// The record's own lines, its contributions' and its messages', and the deliveries.
+    fn history_of(&self, page: Page, id: &str) -> Result<Vec<HistoryEntry>> {
+        let (entity, column) = page.owner();
+        let sql = format!(
+            "SELECT * FROM ({LINES}
+               WHERE (a.entity = '{entity}' AND a.entity_id = ?1)
+                  OR (a.entity = 'contribution' AND c.{column} = ?1)
+               UNION ALL
+               {LINES} WHERE a.entity = 'message' AND m.{column} = ?1
+               UNION ALL
+               {DELIVERIES} AND m.{column} = ?1)
+             ORDER BY 2 DESC, 1 DESC LIMIT {HISTORY_LIMIT}"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(params![id], |r| {
             let (entity, action): (String, String) = (r.get(3)?, r.get(4)?);
             let detail: Value = serde_json::from_str(r.get_ref(5)?.as_str()?).unwrap_or(Value::Null);
