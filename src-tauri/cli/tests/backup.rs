@@ -4,45 +4,17 @@
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-struct Cli {
-    dir: tempfile::TempDir,
-}
+mod common;
+use common::Cli;
 
 impl Cli {
-    fn new() -> Cli {
-        Cli { dir: tempfile::tempdir().unwrap() }
-    }
-
     /// A data dir with the example and a small generated dataset.
     fn populated() -> Cli {
         let cli = Cli::new();
         cli.ok(&["example"]);
         cli.ok(&["generate", "--incidents", "12", "--people", "300", "--contributions", "900", "--crowded", "20"]);
         cli
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_afterword"))
-            .arg("--data-dir")
-            .arg(self.dir.path())
-            .args(args)
-            .env_remove("AFTERWORD_DATA_DIR")
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        serde_json::from_str(&self.ok(&all)).unwrap()
     }
 
     /// Runs a command that must fail: exit 1, and stderr.
