@@ -119,6 +119,13 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
         save_report,
         incident_history,
         person_history,
+        choose_data_destination,
+        choose_data_source,
+        backup_database,
+        restore_database,
+        export_all_data,
+        import_all_data,
+        list_backups,
     ])
 }
 

@@ -114,6 +114,19 @@ mod tests {
     }
 
     #[test]
+    fn a_restore_through_another_connection_drops_them() {
+        let (dir, store) = store();
+        let backup = dir.path().join("empty.db");
+        store.backup_to(&backup).unwrap();
+        store.load_example().unwrap();
+        let prefetched = Prefetched::default();
+        prefetched.fill(&store);
+        Store::open_in(dir.path()).unwrap().restore_from(&backup).unwrap();
+        assert_eq!(prefetched.overview(&store), None);
+        assert_eq!(store.overview().unwrap().incidents, 0, "the window's connection sees the restored data");
+    }
+
+    #[test]
     fn a_filtered_first_request_gets_a_fresh_answer() {
         let (_dir, store) = store();
         store.load_example().unwrap();

@@ -103,6 +103,11 @@ impl Sender {
         });
     }
 
+    /// Whether [`Sender::pause`] holds it (until [`Sender::resume`]).
+    pub fn is_paused(&self) -> bool {
+        self.shared.lock_signals().paused
+    }
+
     pub fn resume(&self) {
         self.shared.lock_signals().paused = false;
         self.shared.set_status(|s| s.activity = "idle".into());

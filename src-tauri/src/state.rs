@@ -7,6 +7,7 @@
 //!
 //! SQLite work is blocking, so [`AppState::run`] moves it off the async runtime's threads and
 //! never onto the main (UI) thread: the window stays responsive during long queries.
+//! [`AppState::run_alone`] does the same on a connection of its own, for work that takes long.
 
 use crate::error::IpcError;
 use crate::preferences::PreferenceFile;
@@ -98,5 +99,20 @@ impl AppState {
         })
         .await
         .map_err(|e| IpcError::new("internal", format!("The operation stopped unexpectedly: {e}")))?
+    }
+
+    /// Runs `work` on a connection of its own, on a blocking-task thread: for long work (a big
+    /// report, a backup, a restore) that must not hold the window's connection meanwhile.
+    pub async fn run_alone<T, F>(&self, work: F) -> Result<T, IpcError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> afterword_core::Result<T> + Send + 'static,
+    {
+        self.database_ready()?;
+        let dir = self.data_dir.clone();
+        tauri::async_runtime::spawn_blocking(move || Store::open_in(&dir).and_then(|mut store| work(&mut store)))
+            .await
+            .map_err(|e| IpcError::new("internal", format!("The operation stopped unexpectedly: {e}")))?
+            .map_err(IpcError::from)
     }
 }

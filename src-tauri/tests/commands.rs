@@ -242,3 +242,87 @@ fn an_import_runs_as_a_polled_job_on_its_own_connection() {
     assert_eq!(failed["error"]["code"], "invalid");
     assert_eq!(failed["error"]["field"], "file");
 }
+
+/// Settings › Your data through IPC: a backup, a change, the restore bringing back what was
+/// backed up on the window's own connection, the automatic copy listed; a damaged file refused
+/// with the data untouched; an export imported back over a database that asks first.
+#[test]
+fn backup_restore_export_and_import_replace_what_the_window_sees() {
+    let app = app();
+    let dir = app._dir.path().to_path_buf();
+    call(&app, "load_example", json!({})).unwrap();
+    assert_eq!(call(&app, "list_backups", json!({})).unwrap()["backups"], json!([]));
+    let backup = dir.join("mine.db");
+    let info = call(&app, "backup_database", json!({ "path": backup })).unwrap();
+    assert_eq!((info["incidents"].as_u64(), info["people"].as_u64()), (Some(1), Some(3)), "{info}");
+
+    call(&app, "create_incident", json!({ "input": { "reference": "", "title": "After the backup", "kind": "other", "severity": "low", "tlp": "clear", "opened_on": "2026-11-01", "summary": "" } })).unwrap();
+    assert_eq!(call(&app, "overview", json!({})).unwrap()["incidents"], 2);
+
+    let restored = call(&app, "restore_database", json!({ "path": backup })).unwrap();
+    assert_eq!(restored["info"]["incidents"], 1, "{restored}");
+    assert_eq!(restored["sending"], json!({ "waiting": 0, "paused": false }));
+    assert_eq!(call(&app, "overview", json!({})).unwrap()["incidents"], 1);
+    assert_eq!(call(&app, "outbox_state", json!({})).unwrap()["sender"]["activity"], "idle");
+    let listed = call(&app, "list_backups", json!({})).unwrap();
+    assert_eq!(listed["folder"], json!(dir.join("backups")));
+    assert_eq!(listed["backups"][0]["reason"], "restore");
+    assert_eq!(listed["backups"][0]["path"], restored["info"]["previous"]);
+
+    let damaged = dir.join("damaged.db");
+    let mut bytes = std::fs::read(&backup).unwrap();
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(&damaged, bytes).unwrap();
+    let live = std::fs::read(dir.join(afterword_core::DATABASE_FILE)).unwrap();
+    let refused = call(&app, "restore_database", json!({ "path": damaged })).unwrap_err();
+    assert_eq!(refused["code"], "backup_damaged", "{refused}");
+    assert!(refused["message"].as_str().unwrap().contains("left untouched"), "{refused}");
+    assert_eq!(std::fs::read(dir.join(afterword_core::DATABASE_FILE)).unwrap(), live);
+    assert_eq!(call(&app, "outbox_state", json!({})).unwrap()["sender"]["activity"], "idle", "sending resumed");
+
+    let export = dir.join("everything.json");
+    let exported = call(&app, "export_all_data", json!({ "path": export })).unwrap();
+    assert_eq!(exported["incidents"], 1);
+    call(&app, "delete_incident", json!({ "id": "INC-EXAMPLE-0042", "confirmed": true })).unwrap();
+    let ask = call(&app, "import_all_data", json!({ "path": export, "replace": false })).unwrap_err();
+    assert_eq!(ask["code"], "needs_confirmation");
+    let imported = call(&app, "import_all_data", json!({ "path": export, "replace": true })).unwrap();
+    assert_eq!(imported["info"]["incidents"], 1);
+    assert_eq!(call(&app, "overview", json!({})).unwrap()["incidents"], 1);
+}
+
+/// Messages waiting in a restored backup would leave by themselves although they may have gone
+/// out since: sending stays paused until the analyst resumes it.
+#[test]
+fn a_restore_that_brings_back_waiting_messages_leaves_sending_paused() {
+    let app = app();
+    let dir = app._dir.path().to_path_buf();
+    let reference = {
+        let store = afterword_core::Store::open_in(&dir).unwrap();
+        store.set_setting(afterword_core::SettingKey::SenderEmail, "sam@corp.example").unwrap();
+        let incident = store.load_example().unwrap();
+        store.generate_messages(&incident.reference).unwrap();
+        store.approve_all_messages(&incident.reference, true).unwrap();
+        incident.reference
+    };
+    call(&app, "pause_sending", json!({})).unwrap();
+    let queued = call(&app, "queue_incident", json!({ "incident": reference })).unwrap()["queued"].as_u64().unwrap();
+    assert!(queued > 0);
+    let backup = dir.join("queued.db");
+    call(&app, "backup_database", json!({ "path": backup })).unwrap();
+    call(&app, "resume_sending", json!({})).unwrap();
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while call(&app, "outbox_state", json!({})).unwrap()["counts"]["sent"] != queued {
+        assert!(std::time::Instant::now() < until, "the sender never sent the queued messages");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+
+    let restored = call(&app, "restore_database", json!({ "path": backup })).unwrap();
+    assert_eq!(restored["sending"], json!({ "waiting": queued, "paused": true }));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let state = call(&app, "outbox_state", json!({})).unwrap();
+    assert_eq!(
+        (state["counts"]["queued"].as_u64(), state["sender"]["activity"].as_str()),
+        (Some(queued), Some("paused"))
+    );
+}

@@ -9,6 +9,8 @@ use tauri::State;
 
 pub(crate) type Answer<T> = Result<T, IpcError>;
 
+pub mod backup;
+pub use backup::*;
 pub mod compose;
 pub use compose::*;
 pub mod import;

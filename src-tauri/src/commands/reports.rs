@@ -4,11 +4,9 @@
 
 use super::Answer;
 use crate::desktop::Desktop;
-use crate::error::IpcError;
 use crate::state::AppState;
 use afterword_core::history::HistoryEntry;
 use afterword_core::reports::*;
-use afterword_core::Store;
 use serde::Serialize;
 use tauri::State;
 
@@ -77,22 +75,18 @@ pub async fn save_report(
     format: ReportFormat,
     path: String,
 ) -> Answer<SavedReport> {
-    state.database_ready()?;
-    let dir = state.data_dir.clone();
-    tauri::async_runtime::spawn_blocking(move || {
-        let store = Store::open_in(&dir)?;
-        let target = std::path::Path::new(&path);
-        let lines = afterword_pdf::save_report(&store, kind, &filter, format, target)?;
-        let bytes = std::fs::metadata(target).map(|m| m.len()).unwrap_or(0);
-        Ok(SavedReport {
-            path,
-            lines: lines.min(u64::from(u32::MAX)) as u32,
-            bytes: bytes.min(u64::from(u32::MAX)) as u32,
+    state
+        .run_alone(move |store| {
+            let target = std::path::Path::new(&path);
+            let lines = afterword_pdf::save_report(store, kind, &filter, format, target)?;
+            let bytes = std::fs::metadata(target).map(|m| m.len()).unwrap_or(0);
+            Ok(SavedReport {
+                path,
+                lines: lines.min(u64::from(u32::MAX)) as u32,
+                bytes: bytes.min(u64::from(u32::MAX)) as u32,
+            })
         })
-    })
-    .await
-    .map_err(|e| IpcError::new("internal", format!("Saving the report stopped unexpectedly: {e}")))?
-    .map_err(|e: afterword_core::Error| IpcError::from(e))
+        .await
 }
 
 #[tauri::command]

@@ -114,6 +114,26 @@ export const commands = {
 	saveReport: (kind: ReportKind, filter: ReportFilter_Deserialize, format: ReportFormat, path: string) => typedError<SavedReport, IpcError_Serialize>(__TAURI_INVOKE("save_report", { kind, filter, format, path })),
 	incidentHistory: (incident: string) => typedError<HistoryEntry[], IpcError_Serialize>(__TAURI_INVOKE("incident_history", { incident })),
 	personHistory: (person: string) => typedError<HistoryEntry[], IpcError_Serialize>(__TAURI_INVOKE("person_history", { person })),
+	/**
+	 *  The save dialog for a backup (`afterword-backup-YYYY-MM-DD.db`) or an export
+	 *  (`afterword-export-YYYY-MM-DD.json`). A name typed without the extension gets it.
+	 */
+	chooseDataDestination: (kind: DataFile) => typedError<string | null, IpcError_Serialize>(__TAURI_INVOKE("choose_data_destination", { kind })),
+	/**  The open dialog for a backup to restore or an export to import. */
+	chooseDataSource: (kind: DataFile) => typedError<string | null, IpcError_Serialize>(__TAURI_INVOKE("choose_data_source", { kind })),
+	backupDatabase: (path: string) => typedError<BackupInfo, IpcError_Serialize>(__TAURI_INVOKE("backup_database", { path })),
+	/**
+	 *  Replaces the whole database with the backup at `path` (checked first; a copy of the data as
+	 *  it was goes to `backups/`).
+	 */
+	restoreDatabase: (path: string) => typedError<Restored, IpcError_Serialize>(__TAURI_INVOKE("restore_database", { path })),
+	exportAllData: (path: string) => typedError<ExportInfo, IpcError_Serialize>(__TAURI_INVOKE("export_all_data", { path })),
+	/**
+	 *  Replaces the whole dataset with the export at `path`. Without `replace`, a database that
+	 *  holds incidents or people answers `needs_confirmation`.
+	 */
+	importAllData: (path: string, replace: boolean) => typedError<Imported, IpcError_Serialize>(__TAURI_INVOKE("import_all_data", { path, replace })),
+	listBackups: () => typedError<AutomaticBackups, IpcError_Serialize>(__TAURI_INVOKE("list_backups")),
 };
 
 /* Types */
@@ -146,6 +166,44 @@ export type AppInfo_Serialize = {
 
 /**  Who a contributor is, which decides tone and what they may be told. */
 export type Audience = "end_user" | "it_operations" | "third_party" | "security_colleague" | "management";
+
+/**  One of the copies in `backups/`, as [`automatic_backups`] finds it. */
+export type AutomaticBackup = {
+	path: string,
+	/**  The file's name, e.g. `afterword-before-restore-20261125T101500Z.db`. */
+	name: string,
+	reason: AutomaticReason,
+	/**  When it was made (UTC, RFC 3339), from its name: copying the file changes its date. */
+	made_at: string,
+	bytes: number | null,
+};
+
+/**  The automatic copies and the folder they are in. */
+export type AutomaticBackups = {
+	folder: string,
+	/**  Newest first. */
+	backups: AutomaticBackup[],
+};
+
+/**  Why Afterword made a copy by itself. */
+export type AutomaticReason = 
+/**  Before a newer Afterword upgraded the database. */
+"upgrade" | 
+/**  Before a restore replaced the database. */
+"restore" | 
+/**  Before an import of a whole dataset replaced it. */
+"import";
+
+/**  What a backup wrote. Counts are of rows not deleted. */
+export type BackupInfo = {
+	path: string,
+	/**  A number in TypeScript: a backup would need 9 petabytes to lose precision. */
+	bytes: number | null,
+	schema_version: number,
+	incidents: number,
+	people: number,
+	contributions: number,
+};
 
 export type BlockedMessage = BlockedMessage_Serialize | BlockedMessage_Deserialize;
 
@@ -381,6 +439,9 @@ export type Count = {
 /**  Credit roles, modelled on the CVE record's credit types. */
 export type CreditRole = "finder" | "log_provider" | "analyst" | "coordinator" | "remediation" | "expertise" | "access" | "other";
 
+/**  Which kind of file a dialog is for: a SQLite backup or a JSON export of everything. */
+export type DataFile = "backup" | "export";
+
 /**  What a delete did, so the UI can offer to undo it. */
 export type Deleted = {
 	id: string,
@@ -402,6 +463,18 @@ export type DeletedItem = {
 
 /**  What kind of record a [`DeletedItem`] is. */
 export type DeletedKind = "incident" | "person" | "contribution";
+
+/**  What an export wrote: rows per table, and the usual counts. */
+export type ExportInfo = {
+	path: string,
+	bytes: number | null,
+	schema_version: number,
+	exported_at: string,
+	rows: { [key in string]: number },
+	incidents: number,
+	people: number,
+	contributions: number,
+};
 
 /**  One field that an import fills or would change. */
 export type FieldChange = {
@@ -427,6 +500,14 @@ export type GenerateReport = {
 };
 
 export type GroupBy = "organisation" | "team";
+
+/**  What a restore or an import did to sending. */
+export type HeldSending = {
+	/**  Messages queued, being sent or deferred in the data brought back. */
+	waiting: number,
+	/**  Sending is paused now: it was before, or it stays paused because messages are waiting. */
+	paused: boolean,
+};
 
 /**  One change, in plain words. */
 export type HistoryEntry = {
@@ -455,6 +536,20 @@ export type ImportFormat = "csv" | "vcard" |
 "text" | 
 /**  A mailmerge project: `mailmerge_database.csv` and `mailmerge_template.txt`. */
 "mailmerge";
+
+/**  What an import brought in, and where the database as it was before went. */
+export type ImportInfo = {
+	source: string,
+	/**  The schema of the export (older ones are upgraded) and when it was made. */
+	export_schema_version: number,
+	exported_at: string,
+	schema_version: number,
+	rows: { [key in string]: number },
+	incidents: number,
+	people: number,
+	contributions: number,
+	previous: string,
+};
 
 /**  A job as the UI sees it when it polls. */
 export type ImportJobStatus = ImportJobStatus_Serialize | ImportJobStatus_Deserialize;
@@ -679,6 +774,11 @@ export type ImportSummary_Serialize = {
 	counts: ImportCounts,
 	/**  A mailmerge project's template. */
 	template: TemplatePlan_Serialize | null,
+};
+
+export type Imported = {
+	info: ImportInfo,
+	sending: HeldSending,
 };
 
 /**  An incident as stored, with a count of its live contributions and contributors. */
@@ -1530,6 +1630,27 @@ export type Resolution =
 "sent" | 
 /**  Send it again, knowing the recipient may get it twice. */
 "resend";
+
+/**  What a restore brought back, and where the database as it was before went. */
+export type RestoreInfo = {
+	source: string,
+	/**  The schema the backup was written with; older ones are upgraded on the way in. */
+	backup_schema_version: number,
+	schema_version: number,
+	incidents: number,
+	people: number,
+	contributions: number,
+	/**
+	 *  The previous live database: a checked copy in `backups/`, or the file itself moved aside
+	 *  (`afterword.db.damaged-…`) when it could not be opened.
+	 */
+	previous: string,
+};
+
+export type Restored = {
+	info: RestoreInfo,
+	sending: HeldSending,
+};
 
 /**  One row's override, chosen in the preview. */
 export type RowChoice = RowChoice_Serialize | RowChoice_Deserialize;

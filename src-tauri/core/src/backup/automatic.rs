@@ -2,23 +2,96 @@
 //! migration (`afterword-before-v{N}-{time}.db`, N the schema about to be applied), before each
 //! restore (`afterword-before-restore-{time}.db`) and before each import
 //! (`afterword-before-import-{time}.db`). The last [`KEEP_AUTOMATIC`] of each kind are kept;
-//! other files in the folder are never touched.
+//! other files in the folder are never touched. [`automatic_backups`] lists them, newest first.
 
 use super::copy::checked_copy;
-use super::failed;
+use super::{failed, io};
 use crate::error::Result;
 use crate::store::SCHEMA_VERSION;
 use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use specta::Type;
 use std::path::{Path, PathBuf};
 
 /// How many automatic copies of each kind are kept.
 pub const KEEP_AUTOMATIC: usize = 5;
 
 const BEFORE_MIGRATION: &str = "afterword-before-v";
+const BEFORE: &str = "afterword-before-";
+
+/// Why Afterword made a copy by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum AutomaticReason {
+    /// Before a newer Afterword upgraded the database.
+    Upgrade,
+    /// Before a restore replaced the database.
+    Restore,
+    /// Before an import of a whole dataset replaced it.
+    Import,
+}
+
+/// One of the copies in `backups/`, as [`automatic_backups`] finds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct AutomaticBackup {
+    pub path: PathBuf,
+    /// The file's name, e.g. `afterword-before-restore-20261125T101500Z.db`.
+    pub name: String,
+    pub reason: AutomaticReason,
+    /// When it was made (UTC, RFC 3339), from its name: copying the file changes its date.
+    pub made_at: String,
+    #[specta(type = f64)]
+    pub bytes: u64,
+}
 
 /// Where automatic copies of the database at `database` go: `backups/` beside it.
 pub fn backups_dir(database: &Path) -> PathBuf {
     super::folder_of(database).join("backups")
+}
+
+/// The automatic copies of the database at `database`, newest first; nothing when there are
+/// none yet. Files in `backups/` that Afterword did not name are left out.
+pub fn automatic_backups(database: &Path) -> Result<Vec<AutomaticBackup>> {
+    let dir = backups_dir(database);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io(format!("Could not read the folder {}", dir.display()))(e)),
+    };
+    let mut found: Vec<((String, u32), AutomaticBackup)> = entries
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let name = entry.file_name().into_string().ok()?;
+            let (reason, rest) = reason_of(&name)?;
+            let (time, n) = time_in_name(rest)?;
+            let made = chrono::NaiveDateTime::parse_from_str(&time, "%Y%m%dT%H%M%SZ").ok()?.and_utc();
+            let bytes = entry.metadata().ok().filter(|m| m.is_file())?.len();
+            let backup = AutomaticBackup {
+                path: entry.path(),
+                name,
+                reason,
+                made_at: made.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                bytes,
+            };
+            Some(((time, n), backup))
+        })
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0));
+    Ok(found.into_iter().map(|(_, backup)| backup).collect())
+}
+
+/// The kind of an automatic copy's name, and the rest of the name after its prefix.
+fn reason_of(name: &str) -> Option<(AutomaticReason, &str)> {
+    let rest = name.strip_prefix(BEFORE)?;
+    if let Some(rest) = rest.strip_prefix("restore-") {
+        return Some((AutomaticReason::Restore, rest));
+    }
+    if let Some(rest) = rest.strip_prefix("import-") {
+        return Some((AutomaticReason::Import, rest));
+    }
+    let (version, _) = rest.strip_prefix('v')?.split_once('-')?;
+    (!version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()))
+        .then_some((AutomaticReason::Upgrade, &rest[1..]))
 }
 
 /// Copies the not-yet-migrated database (schema `found`) before [`crate::Store::open`] upgrades
@@ -124,6 +197,40 @@ mod tests {
         assert_eq!(time_in_name("20261125T101500Z.db"), Some(("20261125T101500Z".into(), 1)));
         assert_eq!(time_in_name("4-notes.db"), None);
         assert_eq!(time_in_name("4-20261125T101500Z.db.txt"), None);
+    }
+
+    #[test]
+    fn automatic_copies_are_listed_newest_first_with_their_reason_and_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let database = dir.path().join("afterword.db");
+        assert_eq!(automatic_backups(&database).unwrap(), [], "no folder yet: nothing");
+        let backups = backups_dir(&database);
+        std::fs::create_dir(&backups).unwrap();
+        for name in [
+            "afterword-before-v5-20261125T101500Z.db",
+            "afterword-before-restore-20261126T080000Z.db",
+            "afterword-before-restore-20261126T080000Z-2.db",
+            "afterword-before-import-20261124T000000Z.db",
+            "afterword-before-v-20261127T000000Z.db",
+            "afterword-before-restore-notes.db",
+            "my-own-copy.db",
+        ] {
+            std::fs::write(backups.join(name), b"12345").unwrap();
+        }
+        std::fs::create_dir(backups.join("afterword-before-import-20261128T000000Z.db")).unwrap();
+        let listed = automatic_backups(&database).unwrap();
+        let names: Vec<(&str, AutomaticReason, &str)> =
+            listed.iter().map(|b| (b.name.as_str(), b.reason, b.made_at.as_str())).collect();
+        assert_eq!(
+            names,
+            [
+                ("afterword-before-restore-20261126T080000Z-2.db", AutomaticReason::Restore, "2026-11-26T08:00:00Z"),
+                ("afterword-before-restore-20261126T080000Z.db", AutomaticReason::Restore, "2026-11-26T08:00:00Z"),
+                ("afterword-before-v5-20261125T101500Z.db", AutomaticReason::Upgrade, "2026-11-25T10:15:00Z"),
+                ("afterword-before-import-20261124T000000Z.db", AutomaticReason::Import, "2026-11-24T00:00:00Z"),
+            ]
+        );
+        assert_eq!((listed[0].bytes, listed[0].path.parent()), (5, Some(backups.as_path())));
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //!   consistent snapshot, even while another connection writes), checks the copy and renames it
 //!   into place: [`BackupInfo`].
 //! - Automatic copies go to `backups/` beside the database ([`backups_dir`]) before each
-//!   migration, each restore and each import; the last [`KEEP_AUTOMATIC`] of each kind are kept.
+//!   migration, each restore and each import; the last [`KEEP_AUTOMATIC`] of each kind are kept;
+//!   [`automatic_backups`] lists them.
 //! - [`Store::restore_from`] (and [`restore_in`], which also works when the live file cannot be
 //!   opened) checks a backup on a private copy — SQLite, integrity, schema version, Afterword's
 //!   tables — upgrades that copy, and only then replaces the live content through SQLite's backup
@@ -23,7 +24,7 @@ mod restore;
 mod swap;
 mod verify;
 
-pub use automatic::{backups_dir, KEEP_AUTOMATIC};
+pub use automatic::{automatic_backups, backups_dir, AutomaticBackup, AutomaticReason, KEEP_AUTOMATIC};
 pub use import::import_all_in;
 pub use restore::restore_in;
 
