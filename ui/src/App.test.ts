@@ -101,6 +101,46 @@ describe('App', () => {
     await fireEvent.keyDown(window, { key: 'n', ctrlKey: true });
     expect(await screen.findByTestId('incident-title')).toBeTruthy();
   });
+  it('after a restore from Settings, starts again on the new data: counts, the incident list, nothing to undo', async () => {
+    window.location.hash = '#/settings';
+    const backend = backendWith({ incidents: 1, open_incidents: 1, people: 1, contributions: 1 });
+    backend.listBackups.mockResolvedValue({ folder: '/tmp/aw/backups', backups: [] });
+    backend.chooseDataSource.mockResolvedValue('/media/usb/mine.db');
+    backend.restoreDatabase.mockImplementation(async () => {
+      backend.overview.mockResolvedValue({ incidents: 4, open_incidents: 2, people: 6, contributions: 9 });
+      backend.listIncidents.mockResolvedValue({ incidents: [incident({ reference: 'INC-2026-0004' })], total: 4 });
+      return {
+        info: {
+          source: '/media/usb/mine.db',
+          backup_schema_version: 5,
+          schema_version: 5,
+          incidents: 4,
+          people: 6,
+          contributions: 9,
+          previous: '/tmp/aw/backups/afterword-before-restore-20261125T101500Z.db',
+        },
+        sending: { waiting: 0, paused: false },
+      };
+    });
+    render(App, { props: { backend } });
+    await screen.findByTestId('data-automatic-none', {}, { timeout: 4000 });
+    const restore = vi.fn(async () => {});
+    deletions.announce('Deleted INC-1.', { restore });
+
+    await fireEvent.click(screen.getByTestId('data-restore'));
+    await fireEvent.click(await screen.findByTestId('confirm-ok'));
+
+    const row = await screen.findByTestId('incident-row');
+    expect(row.dataset.reference).toBe('INC-2026-0004');
+    expect(window.location.hash).toBe('#/incidents');
+    await waitFor(() => expect(screen.getByTestId('nav-incidents').textContent).toContain('4'));
+    expect(screen.getByTestId('toast').textContent).toContain('Restored 6 people, 4 incidents and 9 contributions');
+    // A deletion of the old data is not undone on the new one.
+    await fireEvent.keyDown(document.body, { key: 'z', ctrlKey: true });
+    await waitFor(() => expect(screen.getByTestId('toast').textContent).toContain('Nothing deleted to undo'));
+    expect(restore).not.toHaveBeenCalled();
+  });
+
   it('Ctrl+Z undoes the last deletion, except in a text field where it is the field’s own undo', async () => {
     window.location.hash = '#/incidents';
     const backend = backendWith({ incidents: 1, open_incidents: 1, people: 0, contributions: 0 });

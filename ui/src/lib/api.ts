@@ -7,6 +7,12 @@ import { commands, type QuickAddLinePreview_Serialize } from './bindings';
 import type {
   AppInfo,
   Audience,
+  AutomaticBackups,
+  BackupInfo,
+  DataFile,
+  ExportInfo,
+  Imported,
+  Restored,
   BulkApproval,
   Closeout,
   Contribution,
@@ -303,6 +309,25 @@ export interface Backend {
   incidentHistory(incident: string): Promise<HistoryEntry[]>;
   /** A person's history (by id or email). */
   personHistory(person: string): Promise<HistoryEntry[]>;
+
+  // your data: backups, restores and the whole dataset as JSON (each on a connection of its own)
+  /** The save dialog for a backup (.db) or an export (.json), suggesting a dated name; null when cancelled. */
+  chooseDataDestination(kind: DataFile): Promise<string | null>;
+  /** The open dialog for a backup to restore or an export to import; null when cancelled. */
+  chooseDataSource(kind: DataFile): Promise<string | null>;
+  /** A checked copy of the database at `path`. */
+  backupDatabase(path: string): Promise<BackupInfo>;
+  /** Replaces everything with the backup at `path` (checked first; a copy of the data as it was is kept). */
+  restoreDatabase(path: string): Promise<Restored>;
+  /** Every table as one JSON document at `path`, for another computer. */
+  exportAllData(path: string): Promise<ExportInfo>;
+  /**
+   * Replaces everything with the export at `path`. Without `replace`, a database that holds
+   * incidents or people answers `needs_confirmation`.
+   */
+  importAllData(path: string, replace: boolean): Promise<Imported>;
+  /** The copies Afterword made by itself (before upgrades, restores, imports), newest first. */
+  listBackups(): Promise<AutomaticBackups>;
 }
 
 /** The event the shell sends when a file is dropped on the window (payload: its path). */
@@ -426,4 +451,12 @@ export const tauriBackend: Backend = {
 
   incidentHistory: (incident) => call(commands.incidentHistory(incident)),
   personHistory: (person) => call(commands.personHistory(person)),
+
+  chooseDataDestination: (kind) => call(commands.chooseDataDestination(kind)),
+  chooseDataSource: (kind) => call(commands.chooseDataSource(kind)),
+  backupDatabase: (path) => call(commands.backupDatabase(path)),
+  restoreDatabase: (path) => call(commands.restoreDatabase(path)),
+  exportAllData: (path) => call(commands.exportAllData(path)),
+  importAllData: (path, replace) => call(commands.importAllData(path, replace)),
+  listBackups: () => call(commands.listBackups()),
 };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import bindingsSource from './bindings.ts?raw';
 import {
   AUDIENCE_LABELS,
+  AUTOMATIC_REASON_LABELS,
   GROUP_BY_LABELS,
   IMPORT_FORMAT_LABELS,
   KIND_LABELS,
@@ -58,6 +59,7 @@ describe('label maps', () => {
     ['Thanked', THANKED_LABELS],
     ['ReportFormat', REPORT_FORMAT_LABELS],
     ['GroupBy', GROUP_BY_LABELS],
+    ['AutomaticReason', AUTOMATIC_REASON_LABELS],
   ];
 
   it.each(maps)('%s has a label for exactly the values in bindings.ts', (typeName, labels) => {

@@ -4,6 +4,7 @@
 
 import type {
   Audience,
+  AutomaticReason,
   CopySelf,
   CreditRole,
   IncidentKind,
@@ -203,6 +204,13 @@ export const REPORT_FORMAT_LABELS: Record<ReportFormat, string> = {
 export const GROUP_BY_LABELS: Record<GroupBy, string> = {
   organisation: 'Organisation',
   team: 'Team',
+};
+
+/** Why Afterword made a copy of the database by itself. */
+export const AUTOMATIC_REASON_LABELS: Record<AutomaticReason, string> = {
+  restore: 'Before a restore',
+  import: 'Before an import',
+  upgrade: 'Before an upgrade',
 };
 
 export const THEME_LABELS: Record<Theme, string> = {

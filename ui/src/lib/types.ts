@@ -64,6 +64,18 @@ export type {
   SavedReport,
   Thanked,
   Totals,
+  // your data: backups, restores, the whole dataset as JSON
+  AutomaticBackup,
+  AutomaticBackups,
+  AutomaticReason,
+  BackupInfo,
+  DataFile,
+  ExportInfo,
+  HeldSending,
+  Imported,
+  ImportInfo,
+  RestoreInfo,
+  Restored,
 } from './bindings';
 
 import type {

@@ -126,6 +126,13 @@ export function fakeBackend(overrides: Partial<Backend> = {}): FakeBackend {
     'saveReport',
     'incidentHistory',
     'personHistory',
+    'chooseDataDestination',
+    'chooseDataSource',
+    'backupDatabase',
+    'restoreDatabase',
+    'exportAllData',
+    'importAllData',
+    'listBackups',
   ];
   const fake = {} as Record<string, Mock>;
   for (const name of methods) {

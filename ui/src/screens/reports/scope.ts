@@ -98,13 +98,3 @@ export function suggestedFileName(
   else parts.push(periodPart(filter.from, filter.to));
   return `${parts.join('-')}.${format}`;
 }
-
-/** The folder a path is in (for "Show in folder"); the path itself when it has no folder part. */
-export function folderOf(path: string): string {
-  const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  if (cut < 0) return path;
-  if (cut === 0) return path.slice(0, 1);
-  // C:\report.pdf → C:\
-  if (cut === 2 && path[1] === ':') return path.slice(0, 3);
-  return path.slice(0, cut);
-}
