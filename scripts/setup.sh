@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Afterword needs on Debian 12 and is missing: Debian packages, the UI's npm
-# packages and (for tests) tauri-driver. Safe to run again: it skips what is there.
+# packages and (for tests) the tests' npm packages and tauri-driver. Safe to run again: it skips
+# what is there.
 # Usage: scripts/setup.sh [--test]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,6 +76,12 @@ if [[ ! -d ui/node_modules ]] || [[ ui/package-lock.json -nt ui/node_modules/.pa
   # `npm install`, not `npm ci`: the lock lists the Tauri CLI's binaries for every platform as
   # optional, and `npm ci` refuses a registry that lacks the ones for other platforms.
   (cd ui && npm install --no-audit --no-fund --loglevel=error)
+fi
+
+if $want_test && { [[ ! -d tests/node_modules ]] || [[ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]]; }; then
+  echo "setup: installing the tests' npm packages"
+  # The OAuth 2.0 authorization server of tests/system/oauth.mjs (oauth2-mock-server), exactly as locked.
+  (cd tests && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 if $want_test && ! command -v tauri-driver >/dev/null; then
