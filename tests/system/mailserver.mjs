@@ -1,8 +1,10 @@
 // Real mail servers on loopback for the system and end-to-end tests: a test CA (`makeCA`), a
 // private Postfix relay with STARTTLS/implicit TLS and SMTP AUTH through a private Dovecot that
 // delivers every message into one Maildir (`startRelay`), Postfix's smtp-sink for fault injection
-// (`startSink`) and a throwaway Secret Service (`startKeyring`). Needs root (Postfix and Dovecot
-// drop to their own users) and the packages of `scripts/setup.sh --test`.
+// (`startSink`), a Dovecot submission server taking OAuth 2.0 bearer tokens (XOAUTH2, OAUTHBEARER)
+// checked by introspection, e.g. against oauth.mjs's authorization server (`startOAuthSubmission`),
+// and a throwaway Secret Service (`startKeyring`). Needs root (Postfix and Dovecot drop to their
+// own users) and the packages of `scripts/setup.sh --test`.
 
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -45,13 +47,13 @@ function runDaemonStarter(file, args, { env, logFile }) {
   });
 }
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort() {
+/** A TCP port that was free a moment ago on `host` (default 127.0.0.1). */
+export function freePort(host = '127.0.0.1') {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
     server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, host, () => {
       const { port } = server.address();
       server.close(() => resolve(port));
     });
@@ -78,9 +80,9 @@ async function waitFor(what, check, { timeoutMs = 15000, logs = [] } = {}) {
   }
 }
 
-function portOpen(port) {
+function portOpen(port, host = '127.0.0.1') {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
+    const socket = net.connect({ host, port });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
@@ -182,7 +184,7 @@ async function reapSession(sid, graceMs = 10000) {
 /**
  * Creates (once per `dir`; later calls reuse the files) with the openssl CLI:
  * - a test CA (`caFile`, EC P-256, CA:TRUE),
- * - a server certificate signed by it for DNS `localhost` and IP `127.0.0.1` (SAN), serverAuth,
+ * - a server certificate signed by it for DNS `localhost` and IPs `127.0.0.1`, `127.0.0.2` (SAN), serverAuth,
  * - a self-signed certificate with the same names that nothing trusts, for "untrusted
  *   certificate" tests.
  * @param {string} dir
@@ -203,7 +205,8 @@ export async function makeCA(dir) {
   if (Object.values(result).every((f) => existsSync(f))) return result;
 
   const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  const names = 'subjectAltName=DNS:localhost,IP:127.0.0.1';
+  // 127.0.0.2 for startOAuthSubmission (see there).
+  const names = 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:127.0.0.2';
   await run('openssl', ['req', '-x509', ...key, '-keyout', result.caKeyFile, '-out', result.caFile, '-days', '3650',
     '-subj', '/O=Afterword tests/CN=Afterword Test CA',
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
@@ -583,6 +586,205 @@ export async function startSink({ dir, port, args = [] } = {}) {
       await stop();
       await start();
     },
+  };
+}
+
+/**
+ * Starts a private Dovecot submission server (RFC 6409) on `host` (default 127.0.0.2) that takes
+ * SMTP AUTH XOAUTH2 and OAUTHBEARER only (PLAIN/LOGIN too with `plain`), validating each bearer
+ * token with its oauth2 passdb against an RFC 7662 introspection endpoint (`introspection_mode =
+ * post`: it POSTs token=…&client_id=&client_secret= there; the answer must be `active: true` with
+ * `username` equal to the SASL user, compared lowercased), and relays every accepted message to
+ * `relay` (default: a smtp-sink of its own, `sink`, whose dumps the test reads back). Own
+ * base_dir/state_dir under `dir`; nothing of the system Dovecot is used. Several may run at once.
+ * No auth penalty and no failure delay, so refusals are immediate. Needs root.
+ *
+ * Why 127.0.0.2: Dovecot counts a connection whose remote IP equals its local IP as secured, so on
+ * 127.0.0.1 it would offer and accept AUTH before STARTTLS. Clients connecting to 127.0.0.2 come
+ * from 127.0.0.1 (Linux's loopback route), so TLS is required as on a real server. makeCA's server
+ * certificate names 127.0.0.2 too.
+ *
+ * Ports (chosen at run time): `submissionPort` offers STARTTLS and requires it before AUTH or MAIL
+ * (both answer `530 5.7.0 TLS required.` before it, and EHLO lists no AUTH); `smtpsPort` is
+ * implicit TLS (like 465). Certificate: makeCA(dir/tls)'s server certificate unless `cert`;
+ * clients verify it with `caFile` (or the CA of their `cert`).
+ *
+ * Replies (Dovecot 2.3.19, checked by oauth.test.mjs; more in README.md):
+ * - success: `235 2.7.0 Logged in.`
+ * - a refused token (expired, revoked, another account's, unknown): XOAUTH2 answers the token with
+ *   `334 eyJzdGF0dXMiOiI0MDEiLCJzY2hlbWVzIjoiYmVhcmVyIiwic2NvcGUiOiJtYWlsIn0=`
+ *   ({"status":"401","schemes":"bearer","scope":"mail"}), OAUTHBEARER with
+ *   `334 eyJzdGF0dXMiOiJpbnZhbGlkX3Rva2VuIn0=` ({"status":"invalid_token"}); the client then sends
+ *   an empty line and gets `535 5.7.8 Authentication failed.` (the connection stays usable).
+ * - introspection down, hanging (after `introspectionTimeoutMs`), HTML or 5xx: no challenge,
+ *   `454 4.7.0 Temporary authentication failure. [HOST:TIMESTAMP]` at once.
+ * - an AUTH line longer than 1024 octets of parameters (an XOAUTH2 initial response over 1016
+ *   characters, e.g. a JWT's): `500 5.5.2 Line too long`; a SASL response line after `334 ` may be
+ *   about 8 KiB.
+ *
+ * @param {object} options
+ * @param {string} options.dir  a folder of the test's own (created if missing; its ancestors get o+x)
+ * @param {string} options.introspectionUrl  e.g. startAuthServer()'s introspectionUrl (http://127.0.0.1:…)
+ * @param {{host?: string, port: number}} [options.relay]  where accepted mail goes (plain SMTP, no
+ *   AUTH); default: a startSink({dir: dir/sink}) of its own, stopped with this server
+ * @param {{certFile: string, keyFile: string}} [options.cert]  the returned caFile stays makeCA(dir/tls)'s
+ * @param {string} [options.host]  a 127.x address, default '127.0.0.2' (see above)
+ * @param {string} [options.usernameAttribute]  the introspection field compared with the SASL user: 'username'
+ * @param {string} [options.scope]  a scope the token must have (Dovecot's `scope` setting), default none
+ * @param {number} [options.introspectionTimeoutMs]  Dovecot's HTTP timeout for introspection, default 5000
+ * @param {boolean} [options.plain]  also offer AUTH PLAIN/LOGIN with TEST_USER/TEST_PASSWORD (default false)
+ * @returns {Promise<{host: string, port: number, submissionPort: number, smtpsPort: number, caFile: string,
+ *   sink: object|null, relay: {host: string, port: number}, logFiles: string[], log: () => string,
+ *   processes: () => number[], stop: () => Promise<void>}>}
+ */
+export async function startOAuthSubmission({ dir, introspectionUrl, relay, cert, host = '127.0.0.2', usernameAttribute = 'username',
+  scope = '', introspectionTimeoutMs = 5000, plain = false } = {}) {
+  if (!introspectionUrl) throw new Error('startOAuthSubmission: introspectionUrl is required');
+  if (!/^127\./.test(host)) throw new Error('startOAuthSubmission: host must be a loopback address');
+  mkdirSync(dir, { recursive: true });
+  dir = path.resolve(dir);
+  openPathTo(dir);
+  const delivery = mailUser();
+  const pki = await makeCA(path.join(dir, 'tls'));
+  const certFile = cert?.certFile ?? pki.certFile;
+  const keyFile = cert?.keyFile ?? pki.keyFile;
+
+  const dovecotDir = path.join(dir, 'dovecot');
+  const dovecotRun = path.join(dovecotDir, 'run');
+  const home = path.join(dovecotDir, 'home');
+  const dovecotLog = path.join(dovecotDir, 'dovecot.log');
+  const startLog = path.join(dir, 'start.log');
+  rmSync(dovecotDir, { recursive: true, force: true });
+  mkdirSync(dovecotDir, { recursive: true, mode: 0o755 });
+  chmodSync(dovecotDir, 0o755);
+  mkdirSync(home, { mode: 0o700 });
+  chownSync(home, delivery.uid, delivery.gid);
+
+  let sink = null;
+  if (!relay) sink = await startSink({ dir: path.join(dir, 'sink') });
+  const relayTo = { host: relay?.host ?? '127.0.0.1', port: relay?.port ?? sink.port };
+  const logs = [startLog, dovecotLog, ...(sink ? [sink.logFile] : [])];
+
+  const oauth2Conf = path.join(dovecotDir, 'dovecot-oauth2.conf.ext');
+  writeFileSync(oauth2Conf, [
+    '# oauth2 passdb: every token is checked with the test authorization server\'s introspection.',
+    'introspection_mode = post',
+    `introspection_url = ${introspectionUrl}`,
+    `username_attribute = ${usernameAttribute}`,
+    'active_attribute = active',
+    'active_value = true',
+    ...(scope ? [`scope = ${scope}`] : []),
+    `timeout_msecs = ${introspectionTimeoutMs}`,
+    'max_idle_time_msecs = 1000',
+    '',
+  ].join('\n'), { mode: 0o644 });
+  const users = path.join(dovecotDir, 'users');
+  writeFileSync(users, `${TEST_USER}:{PLAIN}${TEST_PASSWORD}::::::\n`, { mode: 0o640 });
+  chownSync(users, 0, userIds('dovecot').gid);
+
+  const [submissionPort, smtpsPort] = [await freePort(host), await freePort(host)];
+  const dovecotConf = path.join(dovecotDir, 'dovecot.conf');
+  writeFileSync(dovecotConf, `# Private Dovecot submission server for Afterword's OAuth tests.
+instance_name = afterword-oauth-${path.basename(dir)}-${process.pid}
+base_dir = ${dovecotRun}
+state_dir = ${path.join(dovecotDir, 'state')}
+protocols = submission
+listen = ${host}
+hostname = submission.afterword.test
+log_path = ${dovecotLog}
+info_log_path = ${dovecotLog}
+ssl = required
+ssl_cert = <${certFile}
+ssl_key = <${keyFile}
+ssl_min_protocol = TLSv1.2
+disable_plaintext_auth = yes
+auth_mechanisms = xoauth2 oauthbearer${plain ? ' plain login' : ''}
+auth_verbose = yes
+auth_verbose_passwords = no
+auth_failure_delay = 0
+auth_cache_size = 0
+default_internal_user = dovecot
+default_login_user = dovenull
+# Submission opens the user's mail storage (for BURL); never written to here.
+mail_location = maildir:~/Maildir
+submission_relay_host = ${relayTo.host}
+submission_relay_port = ${relayTo.port}
+submission_relay_ssl = no
+submission_relay_trusted = no
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${oauth2Conf}
+}
+${plain ? `passdb {
+  driver = passwd-file
+  mechanisms = plain login
+  args = scheme=PLAIN username_format=%u ${users}
+}
+` : ''}userdb {
+  driver = static
+  args = uid=${delivery.uid} gid=${delivery.gid} home=${home}
+}
+service submission-login {
+  inet_listener submission {
+    address = ${host}
+    port = ${submissionPort}
+  }
+  inet_listener submissions {
+    address = ${host}
+    port = ${smtpsPort}
+    ssl = yes
+  }
+}
+# No auth penalty (2^n s delays, up to 15 s, after failures from one IP): tests fail on purpose.
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+service stats {
+  unix_listener stats-writer {
+    mode = 0666
+  }
+}
+`);
+
+  let dovecotSid = null;
+  const stop = async () => {
+    const master = readPid(path.join(dovecotRun, 'master.pid'));
+    if (master) killQuietly(master, 'SIGTERM');
+    for (const sid of [dovecotSid, master]) if (sid) await reapSession(sid);
+    await sink?.stop();
+  };
+  try {
+    await run('dovecot', ['-n', '-c', dovecotConf]); // a config error names the line
+    await runDaemonStarter('dovecot', ['-c', dovecotConf], { env: process.env, logFile: startLog });
+    dovecotSid = await waitFor('Dovecot to write its master.pid', () => readPid(path.join(dovecotRun, 'master.pid')), { logs });
+    liveSessions.add(dovecotSid);
+    for (const port of [submissionPort, smtpsPort]) {
+      await waitFor(`Dovecot submission to listen on ${host}:${port}`, () => portOpen(port, host), { logs });
+    }
+  } catch (error) {
+    await stop().catch(() => {});
+    error.message += `\n${logTail(logs)}`;
+    throw error;
+  }
+
+  return {
+    host,
+    port: submissionPort,
+    submissionPort,
+    smtpsPort,
+    caFile: pki.caFile,
+    sink,
+    relay: relayTo,
+    introspectionUrl,
+    logFiles: logs,
+    /** Dovecot's log so far (auth results: "oauth2(user,…): …"). */
+    log: () => (existsSync(dovecotLog) ? readFileSync(dovecotLog, 'utf8') : ''),
+    /** Live processes of this instance (Dovecot's session); [] after stop(). */
+    processes: () => (dovecotSid ? sessionPids(dovecotSid) : []),
+    stop,
   };
 }
 
