@@ -298,3 +298,51 @@ fn errors_are_sentences() {
     assert!(message.starts_with("Could not typeset the recognition report: "), "{message}");
     assert!(message.contains("line"), "{message}");
 }
+
+/// A report too big for a section per incident (over 300 incidents) becomes a register by
+/// month: every contribution is still there, the TLP chips of each page's incidents are in its
+/// header, and internal fields stay out unless asked for.
+#[test]
+fn big_reports_become_a_register_with_the_same_content_and_labels() {
+    let mut data = fixture("contributors.json");
+    let template = data["incidents"][0].clone();
+    let incidents: Vec<Value> = (0..320)
+        .map(|i| {
+            let (tlp, label, who) =
+                if i % 7 == 3 { ("red", "TLP:RED", "Redperson") } else { ("green", "TLP:GREEN", "Greenperson") };
+            let mut x = template.clone();
+            x["reference"] = json!(format!("INC-{i:05}"));
+            x["tlp"] = json!(tlp);
+            x["tlp_label"] = json!(label);
+            x["opened_on"] = json!(format!("2026-{:02}-{:02}", 1 + i / 30, 1 + i % 28));
+            x["summary"] = json!(format!("Secret summary {i}"));
+            let mut c = x["contributions"][0].clone();
+            c["contributor"] = json!(format!("{who}{i}"));
+            c["notes"] = json!(format!("Private note {i}"));
+            x["contributions"] = json!([c]);
+            x
+        })
+        .collect();
+    data["incidents"] = json!(incidents);
+    let bytes = pdf(Template::Contributors, &data);
+    let text = flat(&raw(&bytes));
+    for i in [0, 3, 159, 319] {
+        assert_has(&text, &format!("INC-{i:05}"));
+    }
+    assert_has(&text, "January 2026");
+    assert_has(&text, "November 2026");
+    assert_lacks(&text, "Secret summary");
+    assert_lacks(&text, "Private note");
+    let pages = pages(&bytes);
+    assert!(pages.len() > 5, "{} pages", pages.len());
+    for (i, page) in pages.iter().enumerate().skip(1) {
+        let header = page.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        assert_eq!(header.contains("TLP:RED"), page.contains("Redperson"), "page {}: header {header:?}", i + 1);
+        assert_eq!(header.contains("TLP:GREEN"), page.contains("Greenperson"), "page {}: header {header:?}", i + 1);
+    }
+
+    data["include_internal"] = json!(true);
+    let text = flat(&raw(&pdf(Template::Contributors, &data)));
+    assert_has(&text, "Secret summary 319");
+    assert_has(&text, "Private note 319");
+}
