@@ -38,7 +38,7 @@ pub enum Command {
     /// Thank-you messages: generate, list, approve, skip.
     #[command(subcommand)]
     Messages(crate::compose::MessagesCommand),
-    /// The mail server messages leave through: set, show, test.
+    /// The mail server messages leave through: set, show, test, sign-in, sign-out.
     #[command(subcommand)]
     Smtp(crate::outbox::SmtpCommand),
     /// Delivery: queue, send, status, resolve, cancel, retry.

@@ -58,6 +58,12 @@ pub enum Error {
     #[error("{0}")]
     Smtp(String),
 
+    /// A Microsoft 365 or Google sign-in that failed or is needed; `code` is one of
+    /// [`crate::outbox::oauth::errors`]' `CODE_*` (`sign_in_required`, `oauth_state`,
+    /// `oauth_denied`, `oauth_tenant`, …); the message says what to do, never shows a token.
+    #[error("{message}")]
+    OAuth { code: &'static str, message: String },
+
     /// Another Afterword process is sending this database's outbox right now.
     #[error("{0}")]
     Busy(String),
@@ -93,6 +99,7 @@ impl Error {
             Error::Template(_) => "template",
             Error::SecretStore(_) => "secret_store",
             Error::Smtp(_) => "smtp",
+            Error::OAuth { code, .. } => code,
             Error::Busy(_) => "busy",
             Error::Cancelled(_) => "cancelled",
             Error::Backup { code, .. } => code,

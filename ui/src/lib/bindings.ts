@@ -78,7 +78,7 @@ export const commands = {
 	 *  Saves the server; a non-empty `password` is stored first (if the secret store refuses it,
 	 *  nothing changes). Wakes the sender, which may have been waiting for a fix.
 	 */
-	saveSmtpSettings: (input: SmtpSettings, password: string | null) => typedError<SmtpView_Serialize, IpcError_Serialize>(__TAURI_INVOKE("save_smtp_settings", { input, password })),
+	saveSmtpSettings: (input: SmtpSettings_Deserialize, password: string | null) => typedError<SmtpView_Serialize, IpcError_Serialize>(__TAURI_INVOKE("save_smtp_settings", { input, password })),
 	forgetSmtpPassword: () => typedError<SmtpView_Serialize, IpcError_Serialize>(__TAURI_INVOKE("forget_smtp_password")),
 	/**
 	 *  Sends a test message (to the sender unless `to` is given) with the saved settings, or with
@@ -137,6 +137,15 @@ export const commands = {
 };
 
 /* Types */
+/**  How Afterword signs in to the SMTP server. */
+export type AccountKind = 
+/**  Any SMTP server: a user name and password (or none, for an in-house relay). */
+"password" | 
+/**  Microsoft 365 (Exchange Online): OAuth 2.0 through the organisation's own app registration. */
+"microsoft365" | 
+/**  Google Workspace (Gmail): OAuth 2.0 through the organisation's own OAuth client. */
+"google";
+
 /**  Facts about this installation for the Settings screen and start-up notices. */
 export type AppInfo = AppInfo_Serialize | AppInfo_Deserialize;
 
@@ -1037,6 +1046,46 @@ export type MessageSummary_Serialize = {
 	updated_at: string,
 };
 
+/**
+ *  What the organisation's admin registered, as the analyst enters it. Empty endpoint and scope
+ *  fields mean the provider's defaults ([`OAuthConfig`]). No token is ever here.
+ */
+export type OAuthSettings = {
+	/**
+	 *  Microsoft 365 only: the organisation's tenant, as its domain (`contoso.onmicrosoft.com`,
+	 *  `contoso.com`), its Directory (tenant) ID, or `organizations`.
+	 */
+	tenant: string,
+	/**  The client ID of the organisation's own public desktop app registration. */
+	client_id: string,
+	/**
+	 *  Google only: the client secret Google issues with a "Desktop app" client. Google documents
+	 *  that it cannot stay secret in an installed app; it is configuration, not a credential.
+	 *  Microsoft 365 public clients have none.
+	 */
+	client_secret: string,
+	/**
+	 *  Overrides of the authorization, token, revocation and device-code endpoints (sovereign
+	 *  clouds, tests); https, or http to this machine only.
+	 */
+	auth_url: string,
+	token_url: string,
+	revoke_url: string,
+	device_url: string,
+	/**  Replaces the default scopes (space-separated), e.g. for a sovereign cloud's SMTP resource. */
+	scope: string,
+	/**
+	 *  The host of the redirect URI: empty for the provider's default, `localhost` or `127.0.0.1`.
+	 *  The listener binds 127.0.0.1 whichever is sent.
+	 */
+	redirect_host: string,
+	/**
+	 *  Allow device-code sign-in (a code typed on another device) as a fallback; off by default
+	 *  because many organisations block it.
+	 */
+	device_code: boolean,
+};
+
 /**  How many messages stand where, for the Outbox's header and the sidebar badge. */
 export type OutboxCounts = {
 	queued: number,
@@ -1799,7 +1848,10 @@ export type ShownMessage_Serialize = {
 };
 
 /**  The analyst's SMTP server. `host` empty means no server: messages are written as `.eml` files. */
-export type SmtpSettings = {
+export type SmtpSettings = SmtpSettings_Serialize | SmtpSettings_Deserialize;
+
+/**  The analyst's SMTP server. `host` empty means no server: messages are written as `.eml` files. */
+export type SmtpSettings_Deserialize = {
 	host: string,
 	port: number,
 	security: Security,
@@ -1814,6 +1866,40 @@ export type SmtpSettings = {
 	connect_timeout_secs: number,
 	/**  For every command; the reply after the message body may take up to 10 minutes (RFC 5321). */
 	command_timeout_secs: number,
+	/**
+	 *  How Afterword signs in: a password (`username` and the secret store), or Microsoft 365 /
+	 *  Google sign-in (OAuth 2.0, XOAUTH2 as the signed-in address; `username` unused).
+	 *  Absent in settings saved before sign-in existed: a password.
+	 */
+	account?: AccountKind,
+	/**  The organisation's app registration, for Microsoft 365 and Google accounts. */
+	oauth?: OAuthSettings,
+};
+
+/**  The analyst's SMTP server. `host` empty means no server: messages are written as `.eml` files. */
+export type SmtpSettings_Serialize = {
+	host: string,
+	port: number,
+	security: Security,
+	/**  Empty: the server takes mail without authentication (an in-house relay). */
+	username: string,
+	/**  An extra trusted certificate authority (PEM), for in-house relays. */
+	ca_pem: string,
+	reply_to: string,
+	copy_self: CopySelf,
+	/**  Messages per minute; 0 is no limit. */
+	rate_per_minute: number,
+	connect_timeout_secs: number,
+	/**  For every command; the reply after the message body may take up to 10 minutes (RFC 5321). */
+	command_timeout_secs: number,
+	/**
+	 *  How Afterword signs in: a password (`username` and the secret store), or Microsoft 365 /
+	 *  Google sign-in (OAuth 2.0, XOAUTH2 as the signed-in address; `username` unused).
+	 *  Absent in settings saved before sign-in existed: a password.
+	 */
+	account?: AccountKind,
+	/**  The organisation's app registration, for Microsoft 365 and Google accounts. */
+	oauth?: OAuthSettings,
 };
 
 /**  The mail server as the Settings screen shows it. */
@@ -1821,7 +1907,7 @@ export type SmtpView = SmtpView_Serialize | SmtpView_Deserialize;
 
 /**  The mail server as the Settings screen shows it. */
 export type SmtpView_Deserialize = {
-	settings: SmtpSettings,
+	settings: SmtpSettings_Deserialize,
 	/**  A password is saved (in the OS secret store, or in memory for this session). */
 	password_saved: boolean,
 	/**  False when the OS has no secret store: the password lasts until Afterword closes. */
@@ -1834,7 +1920,7 @@ export type SmtpView_Deserialize = {
 
 /**  The mail server as the Settings screen shows it. */
 export type SmtpView_Serialize = {
-	settings: SmtpSettings,
+	settings: SmtpSettings_Serialize,
 	/**  A password is saved (in the OS secret store, or in memory for this session). */
 	password_saved: boolean,
 	/**  False when the OS has no secret store: the password lasts until Afterword closes. */

@@ -96,6 +96,11 @@ pub struct RunReport {
     pub end: RunEnd,
     /// When the next deferred message is due, if any.
     pub next_due_at: Option<String>,
+    /// The run ended needing attention because the Microsoft 365 or Google sign-in is missing,
+    /// expired or revoked: offer "Sign in again". Every message stays queued.
+    #[serde(default)]
+    #[specta(optional)]
+    pub sign_in_required: bool,
 }
 
 impl Store {
@@ -196,6 +201,7 @@ impl Store {
         let mut include_deferred = options.include_deferred;
         let boot = boot_id();
         let reserve = if boot.is_some() { RESERVE } else { 1 };
+        let mut sign_in_required = false;
         let end = 'run: loop {
             let due = self.due_messages(include_deferred)?;
             // Deferred messages sent now once; after that only their own time makes them due.
@@ -239,6 +245,10 @@ impl Store {
                         break 'run match stop {
                             Stop::Unreachable(reason) => RunEnd::Unreachable { reason },
                             Stop::NeedsAttention(reason) => RunEnd::NeedsAttention { reason },
+                            Stop::SignInRequired(reason) => {
+                                sign_in_required = true;
+                                RunEnd::NeedsAttention { reason }
+                            }
                         };
                     }
                 }
@@ -248,7 +258,7 @@ impl Store {
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
         transport.close();
-        Ok(RunReport { progress: run, end, next_due_at: self.next_due_at()? })
+        Ok(RunReport { progress: run, end, next_due_at: self.next_due_at()?, sign_in_required })
     }
 
     /// Reserves due messages for this run in one transaction synced to disk: after it, nothing
@@ -357,7 +367,7 @@ impl Store {
             Attempt::Stopped(stop @ Stop::Unreachable(reason)) => {
                 self.deferral(claimed, attempts, reason, now_time, run, Some(stop.clone()))
             }
-            Attempt::Stopped(stop @ Stop::NeedsAttention(reason)) => {
+            Attempt::Stopped(stop @ (Stop::NeedsAttention(reason) | Stop::SignInRequired(reason))) => {
                 // Nothing left; not an attempt of this message. Back to the queue, untouched.
                 ("queued", reason.clone(), None, Some(stop.clone()))
             }

@@ -2,6 +2,7 @@
 //! sender identity so the window, the CLI and the sender read the same), checked on save
 //! ([`SmtpSettings::validated`]). The password is never here: see [`super::secrets`].
 
+use super::oauth::{AccountKind, OAuthSettings};
 use crate::audit;
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -87,6 +88,16 @@ pub struct SmtpSettings {
     pub connect_timeout_secs: u32,
     /// For every command; the reply after the message body may take up to 10 minutes (RFC 5321).
     pub command_timeout_secs: u32,
+    /// How Afterword signs in: a password (`username` and the secret store), or Microsoft 365 /
+    /// Google sign-in (OAuth 2.0, XOAUTH2 as the signed-in address; `username` unused).
+    /// Absent in settings saved before sign-in existed: a password.
+    #[serde(default)]
+    #[specta(optional)]
+    pub account: AccountKind,
+    /// The organisation's app registration, for Microsoft 365 and Google accounts.
+    #[serde(default)]
+    #[specta(optional)]
+    pub oauth: OAuthSettings,
 }
 
 impl Default for SmtpSettings {
@@ -102,6 +113,8 @@ impl Default for SmtpSettings {
             rate_per_minute: 0,
             connect_timeout_secs: 15,
             command_timeout_secs: 60,
+            account: AccountKind::Password,
+            oauth: OAuthSettings::default(),
         }
     }
 }
@@ -131,9 +144,17 @@ impl SmtpSettings {
     pub fn validated(&self) -> Result<SmtpSettings> {
         let mut clean = self.clone();
         clean.host = self.host.trim().trim_start_matches('[').trim_end_matches(']').to_string();
+        clean.oauth = self.oauth.validated(self.account)?;
         if clean.host.is_empty() {
-            // No server: keep nothing else that could mislead.
-            return Ok(SmtpSettings::default());
+            if let Some((host, port)) = self.account.default_server() {
+                // Microsoft 365 and Google: their submission server unless another is named.
+                clean.host = host.to_string();
+                clean.port = port;
+                clean.security = Security::Starttls;
+            } else {
+                // No server: keep nothing else that could mislead.
+                return Ok(SmtpSettings::default());
+            }
         }
         if clean.host.chars().any(|c| c.is_whitespace() || c.is_control() || "/@?#".contains(c)) {
             return Err(Error::invalid(
@@ -232,6 +253,7 @@ impl Store {
             let change = json!({
                 "host": clean.host, "port": clean.port, "security": clean.security.as_str(),
                 "username": clean.username, "extra_ca": !clean.ca_pem.is_empty(),
+                "account": clean.account.as_str(), "tenant": clean.oauth.tenant, "client_id": clean.oauth.client_id,
             });
             audit::record(tx, self, "settings", SETTINGS_KEY, "update", change)
         })?;

@@ -7,7 +7,17 @@
 //! TLS is rustls with the system's trusted roots plus, when set, the analyst's extra CA; the
 //! certificate is always verified. STARTTLS, when chosen, is required: a server that does not
 //! offer it is refused, never used in clear.
+//!
+//! Signing in ([`SmtpAuth`]): PLAIN or LOGIN with a password, or SASL XOAUTH2 with an access
+//! token of a Microsoft 365 or Google sign-in ([`TokenSource`], refreshed before the first
+//! connection). XOAUTH2 is spoken here rather than through lettre's `auth`, which cannot answer
+//! the `334` JSON challenge a server sends when it refuses a token (it fails without the empty
+//! response the server waits for, and the server's reason is lost). A refused token is refreshed
+//! and tried once more on a new connection; what still fails is said in plain words
+//! ([`super::oauth::errors`]).
 
+use super::oauth::errors::{auth_refusal, decode_challenge, known_reply, AuthVerdict, Challenge};
+use super::oauth::TokenSource;
 use super::server::{Security, SmtpSettings};
 use super::transport::{Attempt, Delivery, Stop, Transport};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
@@ -63,10 +73,31 @@ pub struct TestReport {
     pub steps: Vec<StepResult>,
 }
 
-/// Sends through one server. Build one per run: it holds the password in memory only.
+/// How the transport signs in to the server.
+pub enum SmtpAuth {
+    /// The user name's password (None: none saved); no sign-in at all when the settings name no
+    /// user.
+    Password(Option<String>),
+    /// XOAUTH2 as the signed-in account, with its access tokens.
+    OAuth(Box<TokenSource>),
+    /// The account cannot sign in now (not signed in, say): every connection stops with this.
+    Unavailable(Stop),
+}
+
+impl std::fmt::Debug for SmtpAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SmtpAuth::Password(p) => write!(f, "Password({})", if p.is_some() { "set" } else { "none" }),
+            SmtpAuth::OAuth(t) => write!(f, "OAuth({})", t.email()),
+            SmtpAuth::Unavailable(stop) => write!(f, "Unavailable({stop:?})"),
+        }
+    }
+}
+
+/// Sends through one server. Build one per run: it holds the password or tokens in memory only.
 pub struct SmtpTransport {
     settings: SmtpSettings,
-    password: Option<String>,
+    auth: SmtpAuth,
     tls: TlsParameters,
     hello: ClientId,
     connection: Option<SmtpConnection>,
@@ -74,9 +105,62 @@ pub struct SmtpTransport {
 
 type Report<'r> = &'r mut dyn FnMut(Step, Result<String, String>);
 
+/// How an XOAUTH2 attempt failed.
+enum TokenRefused {
+    Refused { reply: String, challenge: Option<Challenge>, transient: bool },
+    Broken(String),
+}
+
+/// A SASL line: the command with its initial response, or a bare response. It carries a token:
+/// never logged, never formatted anywhere else.
+struct SaslLine(String);
+
+impl std::fmt::Display for SaslLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}\r\n", self.0)
+    }
+}
+
+fn reply_text(response: &lettre::transport::smtp::response::Response) -> String {
+    format!("{} {}", response.code(), response.message().collect::<Vec<_>>().join(" ")).trim().to_string()
+}
+
+/// `AUTH XOAUTH2` with the initial response; a `334` challenge (the token was refused) is
+/// answered with the empty line the mechanism expects, so the server's final reply is read.
+fn xoauth2(conn: &mut SmtpConnection, user: &str, token: &str) -> Result<(), TokenRefused> {
+    use base64::Engine;
+    let initial =
+        base64::engine::general_purpose::STANDARD.encode(format!("user={user}\x01auth=Bearer {token}\x01\x01"));
+    let refused = |e: SmtpError, challenge: Option<Challenge>| match reply_of(&e) {
+        Some(reply) => TokenRefused::Refused { reply, challenge, transient: e.is_transient() },
+        None => TokenRefused::Broken(plain(&e)),
+    };
+    let first = match conn.command(SaslLine(format!("AUTH XOAUTH2 {initial}"))) {
+        Ok(response) => response,
+        Err(e) => return Err(refused(e, None)),
+    };
+    if first.has_code(235) {
+        return Ok(());
+    }
+    if !first.has_code(334) {
+        return Err(TokenRefused::Refused { reply: reply_text(&first), challenge: None, transient: false });
+    }
+    let challenge = decode_challenge(&first.message().collect::<Vec<_>>().join(""));
+    match conn.command(SaslLine(String::new())) {
+        Ok(response) if response.has_code(235) => Ok(()),
+        Ok(response) => Err(TokenRefused::Refused { reply: reply_text(&response), challenge, transient: false }),
+        Err(e) => Err(refused(e, challenge)),
+    }
+}
+
 impl SmtpTransport {
     /// A transport for `settings`; `password` is needed when the settings name a user.
     pub fn new(settings: SmtpSettings, password: Option<String>) -> Result<SmtpTransport, Stop> {
+        SmtpTransport::with_auth(settings, SmtpAuth::Password(password))
+    }
+
+    /// A transport for `settings` that signs in with `auth`.
+    pub fn with_auth(settings: SmtpSettings, auth: SmtpAuth) -> Result<SmtpTransport, Stop> {
         let mut tls = TlsParameters::builder(settings.host.clone());
         if !settings.ca_pem.is_empty() {
             let ca = Certificate::from_pem(settings.ca_pem.as_bytes()).map_err(|e| {
@@ -87,7 +171,7 @@ impl SmtpTransport {
         let tls = tls
             .build_rustls()
             .map_err(|e| Stop::NeedsAttention(format!("TLS cannot be set up for {} ({e}).", settings.host)))?;
-        Ok(SmtpTransport { settings, password, tls, hello: ClientId::default(), connection: None })
+        Ok(SmtpTransport { settings, auth, tls, hello: ClientId::default(), connection: None })
     }
 
     fn command_timeout(&self) -> Duration {
@@ -95,7 +179,13 @@ impl SmtpTransport {
     }
 
     /// Reaches the server and signs in, reporting each step.
-    fn open(&self, report: Report<'_>) -> Result<SmtpConnection, Stop> {
+    fn open(&mut self, report: Report<'_>) -> Result<SmtpConnection, Stop> {
+        let conn = self.connect(report)?;
+        self.sign_in(conn, report)
+    }
+
+    /// Name lookup, connection and TLS, reporting each step.
+    fn connect(&self, report: Report<'_>) -> Result<SmtpConnection, Stop> {
         let s = &self.settings;
         let address = s.address();
         let addrs: Vec<SocketAddr> = match (s.host.as_str(), s.port).to_socket_addrs() {
@@ -161,23 +251,40 @@ impl SmtpTransport {
         }
         conn.set_timeout(Some(self.command_timeout()))
             .map_err(|e| Stop::Unreachable(format!("The connection to {address} broke ({e}).")))?;
+        Ok(conn)
+    }
 
+    /// Signs in on `conn` as `auth` says, reporting the step.
+    fn sign_in(&mut self, mut conn: SmtpConnection, report: Report<'_>) -> Result<SmtpConnection, Stop> {
+        let fail = |report: Report<'_>, stop: Stop| {
+            report(Step::Authenticate, Err(stop.message().to_string()));
+            Err(stop)
+        };
+        let password = match &mut self.auth {
+            SmtpAuth::Unavailable(stop) => {
+                let stop = stop.clone();
+                conn.abort();
+                return fail(report, stop);
+            }
+            SmtpAuth::OAuth(_) => return self.sign_in_with_token(conn, report),
+            SmtpAuth::Password(password) => password.clone(),
+        };
+        let s = &self.settings;
         if s.username.is_empty() {
             report(Step::Authenticate, Ok("not used: no user name in the settings".into()));
             return Ok(conn);
         }
-        let Some(password) = self.password.as_deref() else {
+        let Some(password) = password else {
             conn.abort();
             return fail(
                 report,
-                Step::Authenticate,
                 Stop::NeedsAttention(format!(
                     "No password is saved for {} at {}. Enter it in Settings › Mail server.",
                     s.username, s.host
                 )),
             );
         };
-        let credentials = Credentials::new(s.username.clone(), password.to_string());
+        let credentials = Credentials::new(s.username.clone(), password);
         match conn.auth(&[Mechanism::Plain, Mechanism::Login], &credentials) {
             Ok(_) => {
                 report(Step::Authenticate, Ok(format!("signed in as {}", s.username)));
@@ -185,7 +292,63 @@ impl SmtpTransport {
             }
             Err(e) => {
                 conn.abort();
-                fail(report, Step::Authenticate, auth_words(&e, s))
+                fail(report, auth_words(&e, s))
+            }
+        }
+    }
+
+    /// XOAUTH2 with a token, refreshed and tried once more on a new connection when refused.
+    fn sign_in_with_token(&mut self, mut conn: SmtpConnection, report: Report<'_>) -> Result<SmtpConnection, Stop> {
+        let fail = |report: Report<'_>, stop: Stop| {
+            report(Step::Authenticate, Err(stop.message().to_string()));
+            Err(stop)
+        };
+        let address = self.settings.address();
+        if !conn.server_info().supports_auth_mechanism(Mechanism::Xoauth2) {
+            conn.abort();
+            return fail(
+                report,
+                Stop::NeedsAttention(format!(
+                    "The server at {address} does not offer sign-in with a token (SASL XOAUTH2) on this connection. \
+                     Check the server: Microsoft 365 is smtp.office365.com, Google smtp.gmail.com, port 587 with STARTTLS."
+                )),
+            );
+        }
+        let mut retried = false;
+        loop {
+            let SmtpAuth::OAuth(tokens) = &mut self.auth else { unreachable!("called for OAuth only") };
+            let (user, kind) = (tokens.email().to_string(), tokens.kind());
+            let token = match tokens.access_token(retried) {
+                Ok(token) => token,
+                Err(stop) => {
+                    conn.abort();
+                    return fail(report, stop);
+                }
+            };
+            let refused = match xoauth2(&mut conn, &user, &token) {
+                Ok(()) => {
+                    report(Step::Authenticate, Ok(format!("signed in as {user} ({})", kind.label())));
+                    return Ok(conn);
+                }
+                Err(TokenRefused::Broken(why)) => {
+                    conn.abort();
+                    return fail(report, Stop::Unreachable(format!("The connection broke while signing in ({why}).")));
+                }
+                Err(TokenRefused::Refused { reply, challenge, transient }) => {
+                    auth_refusal(&reply, challenge.as_ref(), transient, kind, &user, retried)
+                }
+            };
+            conn.abort();
+            match refused {
+                AuthVerdict::Stop(stop) => return fail(report, stop),
+                AuthVerdict::RefreshAndRetry => {
+                    // A fresh token on a fresh connection: the refused one may have expired.
+                    retried = true;
+                    conn = match self.connect(&mut |_, _| {}) {
+                        Ok(conn) => conn,
+                        Err(stop) => return fail(report, stop),
+                    };
+                }
             }
         }
     }
@@ -221,6 +384,10 @@ impl SmtpTransport {
         if let Err(e) = conn.command(Mail::new(Some(sender), parameters)) {
             return match reply_of(&e) {
                 // A refusal of the sender concerns every message: stop, keep them queued.
+                Some(reply) if e.is_permanent() && known_reply(&reply, self.settings.account, d.sender).is_some() => {
+                    let stop = known_reply(&reply, self.settings.account, d.sender).expect("checked");
+                    Transaction::Verdict(Attempt::Stopped(stop))
+                }
                 Some(reply) if e.is_permanent() => {
                     Transaction::Verdict(Attempt::Stopped(Stop::NeedsAttention(format!(
                         "The server refuses to send as {} ({reply}). Check the sender address in Settings and \
@@ -392,6 +559,11 @@ impl Drop for SmtpTransport {
 
 /// "Send test message": every step to `to`, reporting which one failed.
 pub fn test_server(settings: &SmtpSettings, password: Option<String>, from: &str, to: &str, eml: &[u8]) -> TestReport {
+    test_server_with(settings, SmtpAuth::Password(password), from, to, eml)
+}
+
+/// [`test_server`] signing in with `auth` (a Microsoft 365 or Google sign-in, say).
+pub fn test_server_with(settings: &SmtpSettings, auth: SmtpAuth, from: &str, to: &str, eml: &[u8]) -> TestReport {
     let mut steps: Vec<StepResult> = Vec::new();
     let mut record = |step: Step, result: Result<String, String>| {
         let (status, detail) = match result {
@@ -401,7 +573,8 @@ pub fn test_server(settings: &SmtpSettings, password: Option<String>, from: &str
         steps.push(StepResult { step, label: step.label().into(), status: status.into(), detail });
     };
     let refused_early = {
-        let opened = SmtpTransport::new(settings.clone(), password).and_then(|t| t.open(&mut record).map(|c| (t, c)));
+        let opened =
+            SmtpTransport::with_auth(settings.clone(), auth).and_then(|mut t| t.open(&mut record).map(|c| (t, c)));
         match opened {
             Ok((mut transport, conn)) => {
                 transport.connection = Some(conn);
@@ -532,6 +705,9 @@ fn tls_words(e: &SmtpError, s: &SmtpSettings) -> String {
 }
 
 fn auth_words(e: &SmtpError, s: &SmtpSettings) -> Stop {
+    if let Some(stop) = reply_of(e).and_then(|reply| known_reply(&reply, s.account, &s.username)) {
+        return stop;
+    }
     match reply_of(e) {
         Some(reply) if e.is_permanent() => Stop::NeedsAttention(format!(
             "The server refused the user name or password for {} ({reply}). Check them in Settings › Mail server.",
@@ -551,6 +727,24 @@ pub fn send_test_message(
     sender: &crate::Settings,
     server: &SmtpSettings,
     password: Option<String>,
+    to: Option<&str>,
+) -> crate::Result<TestReport> {
+    let auth = if server.account.is_oauth() {
+        SmtpAuth::Unavailable(Stop::SignInRequired(format!(
+            "The test needs the {} sign-in, which this part of Afterword was not given.",
+            server.account.label()
+        )))
+    } else {
+        SmtpAuth::Password(password)
+    };
+    send_test_message_with(sender, server, auth, to)
+}
+
+/// [`send_test_message`] signing in with `auth`.
+pub fn send_test_message_with(
+    sender: &crate::Settings,
+    server: &SmtpSettings,
+    auth: SmtpAuth,
     to: Option<&str>,
 ) -> crate::Result<TestReport> {
     if !server.is_configured() {
@@ -584,7 +778,33 @@ pub fn send_test_message(
         date: now,
     };
     let eml = crate::compose::eml::build_eml(&envelope, &body)?;
-    Ok(test_server(server, password, &sender.sender_email, &to, &eml))
+    Ok(test_server_with(server, auth, &sender.sender_email, &to, &eml))
+}
+
+impl crate::Store {
+    /// How `settings` sign in: the user name's password (`password` when given, else from
+    /// `secrets`), or the saved Microsoft 365 / Google sign-in's [`TokenSource`] (or why there is
+    /// none: [`SmtpAuth::Unavailable`] with [`Stop::SignInRequired`]). Blocks on the secret store.
+    pub fn smtp_auth(
+        &self,
+        settings: &SmtpSettings,
+        secrets: std::sync::Arc<dyn super::SecretStore>,
+        password: Option<String>,
+    ) -> crate::Result<SmtpAuth> {
+        if settings.account.is_oauth() {
+            return Ok(match self.token_source(settings, secrets) {
+                Ok(tokens) => SmtpAuth::OAuth(Box::new(tokens)),
+                Err(stop) => SmtpAuth::Unavailable(stop),
+            });
+        }
+        if settings.username.is_empty() {
+            return Ok(SmtpAuth::Password(None));
+        }
+        match password {
+            Some(password) => Ok(SmtpAuth::Password(Some(password))),
+            None => Ok(SmtpAuth::Password(secrets.get(&super::smtp_account(&settings.username, &settings.host))?)),
+        }
+    }
 }
 
 #[cfg(test)]

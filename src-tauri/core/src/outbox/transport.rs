@@ -40,12 +40,24 @@ pub enum Stop {
     /// The server refuses us until the analyst changes something (password, certificate, TLS):
     /// messages stay queued, untouched.
     NeedsAttention(String),
+    /// The Microsoft 365 or Google sign-in is missing, expired or revoked: the analyst signs in
+    /// again; messages stay queued, untouched (a kind of needing attention the UI can act on).
+    SignInRequired(String),
 }
 
 impl Stop {
     pub fn message(&self) -> &str {
         match self {
-            Stop::Unreachable(m) | Stop::NeedsAttention(m) => m,
+            Stop::Unreachable(m) | Stop::NeedsAttention(m) | Stop::SignInRequired(m) => m,
+        }
+    }
+
+    /// `unreachable`, `needs_attention` or `sign_in_required`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Stop::Unreachable(_) => "unreachable",
+            Stop::NeedsAttention(_) => "needs_attention",
+            Stop::SignInRequired(_) => "sign_in_required",
         }
     }
 }
@@ -92,13 +104,34 @@ impl Transport for EmlFolder {
 }
 
 /// The transport the settings call for: the SMTP server, or the `.eml` folder when none is set.
+/// `password` is the user name's; an OAuth account needs [`transport_with`] and its
+/// [`TokenSource`](super::TokenSource).
 pub fn transport_for(
     server: &super::SmtpSettings,
     password: Option<String>,
     eml_folder: PathBuf,
 ) -> Result<Box<dyn Transport>, Stop> {
+    let auth = if server.account.is_oauth() {
+        super::SmtpAuth::Unavailable(Stop::SignInRequired(format!(
+            "Sending as your {} account needs its sign-in, which this part of Afterword was not given. Sign in again \
+             in Settings › Mail server; your messages stay queued.",
+            server.account.label()
+        )))
+    } else {
+        super::SmtpAuth::Password(password)
+    };
+    transport_with(server, auth, eml_folder)
+}
+
+/// The transport the settings call for, signing in with `auth` (see
+/// [`Store::smtp_auth`](crate::Store::smtp_auth)).
+pub fn transport_with(
+    server: &super::SmtpSettings,
+    auth: super::SmtpAuth,
+    eml_folder: PathBuf,
+) -> Result<Box<dyn Transport>, Stop> {
     if server.is_configured() {
-        Ok(Box::new(super::SmtpTransport::new(server.clone(), password)?))
+        Ok(Box::new(super::SmtpTransport::with_auth(server.clone(), auth)?))
     } else {
         Ok(Box::new(EmlFolder { folder: eml_folder }))
     }
