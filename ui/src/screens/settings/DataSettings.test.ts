@@ -159,6 +159,7 @@ describe('Settings → Your data', () => {
     expect(asked.details?.[0]).toBe(`A copy of the data as it is now is kept first, in ${FOLDER}.`);
     expect(asked.danger).toBe(true);
     expect(backend.restoreDatabase).not.toHaveBeenCalled();
+    expect(screen.getByTestId('data-status').textContent).toBe('');
     confirmations.answer(true);
 
     await waitFor(() => expect(app.datasetReplaced).toHaveBeenCalledWith({ name: 'incidents' }));
