@@ -1,11 +1,13 @@
 // What every end-to-end scenario needs: its own folders (`workspace`), the CLI over the same
-// data (`cli`), and the app in a WebDriver session that keeps a screenshot when it fails (`withApp`).
+// data (`cli`), and the app in a WebDriver session that keeps a screenshot when it fails (`withApp`);
+// and a file chosen in the native GTK save or open dialog (`chooseInDialog`).
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
-import { Driver, cliBinary } from './webdriver.mjs';
+import { Driver, cliBinary, waitFor } from './webdriver.mjs';
 
 export const ENTER = '\uE007';
 
@@ -90,4 +92,45 @@ export function setUpIncident(ws) {
   cli(ws, 'outcome', 'add', '--incident', incident.reference, '--tlp', 'amber+strict', '--heading', 'Inside only',
     'The payroll team was the target.');
   return incident;
+}
+
+/** The window of the native dialog whose title matches `title` (set by the shell). */
+async function dialogWindow(title) {
+  return waitFor(`the dialog "${title}"`, () => {
+    try {
+      const ids = execFileSync('xdotool', ['search', '--sync', '--onlyvisible', '--name', title], {
+        encoding: 'utf8',
+        timeout: 15000,
+      })
+        .trim()
+        .split('\n')
+        .filter(Boolean);
+      return ids[ids.length - 1] ?? null;
+    } catch {
+      return null;
+    }
+  }, 30000);
+}
+
+/**
+ * Chooses `file` (a full path) in the native GTK dialog titled `title`: typed into the save
+ * dialog's name field, or (`open`) into the open dialog's location field, then Return.
+ */
+export async function chooseInDialog(title, file, { open = false } = {}) {
+  const window = await dialogWindow(title);
+  // Events sent to a window (`--window`) are synthetic and GTK ignores them: give the dialog the
+  // input focus (there is no window manager under Xvfb), then type as a keyboard would. The save
+  // dialog's name field has focus with the suggested name selected: select it all and type over
+  // it; in the open dialog a "/" opens the location field, where the same is done.
+  execFileSync('xdotool', ['windowfocus', '--sync', window]);
+  if (open) {
+    // A "/" opens the location field; keys typed while it appears may be lost, so wait first.
+    execFileSync('xdotool', ['type', '/']);
+    await delay(400);
+  }
+  execFileSync('xdotool', ['key', '--clearmodifiers', 'ctrl+a']);
+  execFileSync('xdotool', ['type', '--delay', '20', file]);
+  // The open dialog completes the typed path as it goes: let it settle before Return.
+  if (open) await delay(500);
+  execFileSync('xdotool', ['key', 'Return']);
 }

@@ -11,45 +11,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { waitFor } from './webdriver.mjs';
-import { withApp, workspace } from './harness.mjs';
+import { chooseInDialog, withApp, workspace } from './harness.mjs';
 
 const REFERENCE = 'INC-EXAMPLE-0042';
-
-/** The window of the native save dialog (its title is set by the shell). */
-async function saveDialog() {
-  return waitFor('the save dialog', () => {
-    try {
-      const ids = execFileSync('xdotool', ['search', '--sync', '--onlyvisible', '--name', 'Save the report'], {
-        encoding: 'utf8',
-        timeout: 15000,
-      })
-        .trim()
-        .split('\n')
-        .filter(Boolean);
-      return ids[ids.length - 1] ?? null;
-    } catch {
-      return null;
-    }
-  }, 30000);
-}
 
 /** Picks a radio of a segmented control: the radio itself is transparent over its label, which
  *  WebDriver may refuse to click, so the click goes through the page. */
 function choose(d, testid) {
   return d.execute(`const radio = document.querySelector(arguments[0]); radio.scrollIntoView({ block: 'center' });
     radio.click(); return radio.checked;`, [`[data-testid="${testid}"]`]);
-}
-
-/** Types `file` (a full path) into the save dialog's name field and presses Return. */
-async function saveAs(file) {
-  const window = await saveDialog();
-  // Events sent to a window (`--window`) are synthetic and GTK ignores them: give the dialog the
-  // input focus (there is no window manager under Xvfb), then type as a keyboard would. The name
-  // field has focus with the suggested name selected: select it all, then type over it.
-  execFileSync('xdotool', ['windowfocus', '--sync', window]);
-  execFileSync('xdotool', ['key', '--clearmodifiers', 'ctrl+a']);
-  execFileSync('xdotool', ['type', '--delay', '20', file]);
-  execFileSync('xdotool', ['key', 'Return']);
 }
 
 test('reports: the example incident’s contributor report previewed, then saved as PDF through the native dialog', { timeout: 300000 }, async () => {
@@ -100,7 +70,7 @@ test('reports: the example incident’s contributor report previewed, then saved
     await d.execute(`const select = document.querySelector('[data-testid="report-format"]');
       select.value = 'pdf'; select.dispatchEvent(new Event('change', { bubbles: true })); return true;`);
     await d.click('[data-testid="report-save"]');
-    await saveAs(pdf);
+    await chooseInDialog('Save the report', pdf);
     await d.waitForText('[data-testid="toast"]', 'Saved example-report.pdf', 60000);
     assert.match(await d.text('[data-testid="toast"]'), /Saved example-report\.pdf \(\d[\d.,]* (bytes|KB|MB)\)/);
     assert.equal((await d.findAll('[data-testid="toast-show-folder"]')).length, 1);
