@@ -41,6 +41,8 @@ struct TokenState {
     revoked: HashSet<String>,
     issued: u32,
     rotate: bool,
+    /// Access tokens as long as Microsoft's (beyond one SMTP command line).
+    long: bool,
 }
 
 /// A token, revocation and authorization endpoint on 127.0.0.1, answering from `TokenState`.
@@ -125,7 +127,9 @@ impl TokenServer {
                 }
                 st.issued += 1;
                 let n = st.issued;
-                let mut answer = serde_json::json!({ "access_token": format!("at-{n}"), "token_type": "Bearer", "expires_in": 3600 });
+                let access = if st.long { format!("at-{n}.{}", "x".repeat(1500)) } else { format!("at-{n}") };
+                let mut answer =
+                    serde_json::json!({ "access_token": access, "token_type": "Bearer", "expires_in": 3600 });
                 if grant == "authorization_code" {
                     answer["refresh_token"] = format!("rt-{n}").into();
                     answer["id_token"] = id_token(EMAIL).into();
@@ -346,11 +350,21 @@ fn a_sign_in_can_be_cancelled_and_times_out() {
     assert_eq!(device.field(), Some("device_code"), "{device}");
 }
 
+#[derive(Debug, Clone)]
+struct Auth {
+    user: String,
+    token: String,
+    answered_challenge: bool,
+    two_step: bool,
+}
+
 /// A submission server on 127.0.0.1 (plaintext, loopback) offering XOAUTH2: refuses the tokens
 /// `refuse` names with the 334 JSON challenge, then `535 5.7.8`; takes every message.
 struct SmtpServer {
     port: u16,
-    auths: Arc<Mutex<Vec<(String, String, bool)>>>,
+    /// Each AUTH: user, token, the 334 challenge answered with an empty line, sent after a `334 `
+    /// instead of as an initial response.
+    auths: Arc<Mutex<Vec<Auth>>>,
     delivered: Arc<Mutex<u32>>,
 }
 
@@ -372,12 +386,7 @@ impl SmtpServer {
     }
 }
 
-fn serve_smtp(
-    stream: TcpStream,
-    refuse: fn(&str) -> bool,
-    auths: &Mutex<Vec<(String, String, bool)>>,
-    delivered: &Mutex<u32>,
-) {
+fn serve_smtp(stream: TcpStream, refuse: fn(&str) -> bool, auths: &Mutex<Vec<Auth>>, delivered: &Mutex<u32>) {
     let mut out = stream.try_clone().unwrap();
     let mut lines = BufReader::new(stream);
     let _ = out.write_all(b"220 fake ESMTP\r\n");
@@ -388,22 +397,32 @@ fn serve_smtp(
         let upper = command.to_ascii_uppercase();
         let reply: &[u8] = if upper.starts_with("EHLO") {
             b"250-fake\r\n250-8BITMIME\r\n250 AUTH XOAUTH2\r\n"
-        } else if let Some(initial) = command.strip_prefix("AUTH XOAUTH2 ") {
+        } else if upper.starts_with("AUTH XOAUTH2") {
+            let two_step = upper == "AUTH XOAUTH2";
+            let initial = if two_step {
+                let _ = out.write_all(b"334 \r\n");
+                let mut response = String::new();
+                lines.read_line(&mut response).unwrap();
+                response.trim_end().to_string()
+            } else {
+                command["AUTH XOAUTH2 ".len()..].to_string()
+            };
+            assert!(two_step || command.len() + 2 <= 512, "an initial response only on a short line");
             let decoded =
                 String::from_utf8(base64::engine::general_purpose::STANDARD.decode(initial).unwrap()).unwrap();
             let user = decoded.split('\x01').next().unwrap().trim_start_matches("user=").to_string();
             let token = decoded.split("auth=Bearer ").nth(1).unwrap().trim_end_matches('\x01').to_string();
             if refuse(&token) {
                 let challenge = base64::engine::general_purpose::STANDARD
-                    .encode(r#"{"status":"invalid_token","schemes":"bearer"}"#);
+                    .encode(r#"{"status":"401","schemes":"bearer","scope":"mail"}"#);
                 let _ = write!(out, "334 {challenge}\r\n");
                 let mut empty = String::new();
                 lines.read_line(&mut empty).unwrap();
-                auths.lock().unwrap().push((user, token, empty == "\r\n"));
-                b"535 5.7.8 Authentication failed\r\n"
+                auths.lock().unwrap().push(Auth { user, token, answered_challenge: empty == "\r\n", two_step });
+                b"535 5.7.8 Authentication failed.\r\n"
             } else {
-                auths.lock().unwrap().push((user, token, false));
-                b"235 2.7.0 Authenticated\r\n"
+                auths.lock().unwrap().push(Auth { user, token, answered_challenge: false, two_step });
+                b"235 2.7.0 Logged in.\r\n"
             }
         } else if upper.starts_with("MAIL") || upper.starts_with("RCPT") || upper.starts_with("RSET") {
             b"250 2.0.0 Ok\r\n"
@@ -474,33 +493,50 @@ fn send(store: &Store, s: &SmtpSettings, secrets: Arc<dyn SecretStore>) -> RunRe
 
 #[test]
 fn a_refused_token_is_refreshed_and_tried_once_more_and_a_rotated_one_saved() {
-    let tokens = TokenServer::start();
-    tokens.state.lock().unwrap().rotate = true;
-    // The first token the server sees is refused, as an expired one would be.
-    let smtp = SmtpServer::start(|token| token == "at-2");
-    let (_dir, store, s) = batch(&tokens, &smtp, 3);
-    let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecrets::default());
-    let account = store.save_sign_in(secrets.as_ref(), &sign_in(&s)).unwrap();
+    for long in [false, true] {
+        let tokens = TokenServer::start();
+        tokens.state.lock().unwrap().rotate = true;
+        tokens.state.lock().unwrap().long = long;
+        // The first token the server sees is refused, as an expired one would be.
+        let smtp = SmtpServer::start(|token| token.split('.').next() == Some("at-2"));
+        let (_dir, store, s) = batch(&tokens, &smtp, 3);
+        let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecrets::default());
+        let account = store.save_sign_in(secrets.as_ref(), &sign_in(&s)).unwrap();
 
-    let report = send(&store, &s, secrets.clone());
-    assert_eq!(report.end, RunEnd::Finished, "{report:?}");
-    assert_eq!((report.progress.sent, report.sign_in_required), (3, false));
-    assert_eq!(*smtp.delivered.lock().unwrap(), 3);
-    let auths = smtp.auths.lock().unwrap().clone();
-    assert_eq!(auths.len(), 2, "one refusal, one sign-in on a new connection: {auths:?}");
-    assert!(auths.iter().all(|(user, _, _)| user == EMAIL));
-    assert!(auths[0].2, "the 334 challenge was answered with the empty line");
-    assert_eq!((auths[0].1.as_str(), auths[1].1.as_str()), ("at-2", "at-3"), "refreshed before the batch, then again");
-    assert_eq!(tokens.requests("refresh_token").len(), 2);
-    assert_eq!(
-        tokens.requests("refresh_token")[0]["scope"],
-        "https://outlook.office.com/SMTP.Send offline_access openid email profile"
-    );
-    assert_eq!(
-        secrets.get(&account.secret_account()).unwrap().as_deref(),
-        Some("rt-3"),
-        "the rotated refresh token is kept"
-    );
+        let report = send(&store, &s, secrets.clone());
+        assert_eq!(report.end, RunEnd::Finished, "{report:?}");
+        assert_eq!((report.progress.sent, report.sign_in_required), (3, false));
+        assert_eq!(*smtp.delivered.lock().unwrap(), 3);
+        let auths = smtp.auths.lock().unwrap().clone();
+        assert_eq!(auths.len(), 2, "one refusal, one sign-in on a new connection: {auths:?}");
+        assert!(auths.iter().all(|a| a.user == EMAIL && a.two_step == long), "{auths:?}");
+        assert!(auths[0].answered_challenge, "the 334 challenge was answered with the empty line");
+        let ids: Vec<&str> = auths.iter().map(|a| a.token.split('.').next().unwrap()).collect();
+        assert_eq!(ids, ["at-2", "at-3"], "refreshed before the batch, then again");
+        let refreshes = tokens.requests("refresh_token");
+        assert_eq!(refreshes.len(), 2);
+        assert_eq!(refreshes[0]["scope"], "https://outlook.office.com/SMTP.Send offline_access openid email profile");
+        assert_eq!(
+            secrets.get(&account.secret_account()).unwrap().as_deref(),
+            Some("rt-3"),
+            "the rotated refresh token is kept"
+        );
+    }
+}
+
+#[test]
+fn a_token_refused_even_fresh_says_it_does_not_fit_the_mailbox() {
+    let tokens = TokenServer::start();
+    let smtp = SmtpServer::start(|_| true);
+    let (_dir, store, s) = batch(&tokens, &smtp, 2);
+    let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecrets::default());
+    store.save_sign_in(secrets.as_ref(), &sign_in(&s)).unwrap();
+    let report = send(&store, &s, secrets);
+    let RunEnd::NeedsAttention { reason } = &report.end else { panic!("{report:?}") };
+    assert!(!report.sign_in_required);
+    assert!(reason.contains("another account") && reason.contains("535 5.7.8"), "{reason}");
+    assert_eq!(smtp.auths.lock().unwrap().len(), 2, "tried once more, not more");
+    assert_eq!(store.outbox_counts().unwrap().queued, 2);
 }
 
 #[test]

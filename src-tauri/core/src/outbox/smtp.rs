@@ -125,17 +125,35 @@ fn reply_text(response: &lettre::transport::smtp::response::Response) -> String 
     format!("{} {}", response.code(), response.message().collect::<Vec<_>>().join(" ")).trim().to_string()
 }
 
-/// `AUTH XOAUTH2` with the initial response; a `334` challenge (the token was refused) is
-/// answered with the empty line the mechanism expects, so the server's final reply is read.
+/// The longest command line a client should send (RFC 5321 §4.5.3.1.4), CRLF included.
+const COMMAND_LINE_MAX: usize = 512;
+
+/// `AUTH XOAUTH2` with the token: as an initial response when the line stays within
+/// [`COMMAND_LINE_MAX`], else after the server's empty `334` (RFC 4954 §4; Dovecot refuses
+/// longer lines, and Microsoft's tokens are longer). A `334` challenge to the token (it was
+/// refused) is answered with the empty line the mechanism expects, so the server's final reply
+/// is read.
 fn xoauth2(conn: &mut SmtpConnection, user: &str, token: &str) -> Result<(), TokenRefused> {
     use base64::Engine;
-    let initial =
+    let response =
         base64::engine::general_purpose::STANDARD.encode(format!("user={user}\x01auth=Bearer {token}\x01\x01"));
     let refused = |e: SmtpError, challenge: Option<Challenge>| match reply_of(&e) {
         Some(reply) => TokenRefused::Refused { reply, challenge, transient: e.is_transient() },
         None => TokenRefused::Broken(plain(&e)),
     };
-    let first = match conn.command(SaslLine(format!("AUTH XOAUTH2 {initial}"))) {
+    let initial = format!("AUTH XOAUTH2 {response}");
+    let answer = if initial.len() + 2 <= COMMAND_LINE_MAX {
+        conn.command(SaslLine(initial))
+    } else {
+        match conn.command(SaslLine("AUTH XOAUTH2".into())) {
+            Ok(ready) if ready.has_code(334) => conn.command(SaslLine(response)),
+            Ok(other) => {
+                return Err(TokenRefused::Refused { reply: reply_text(&other), challenge: None, transient: false })
+            }
+            Err(e) => return Err(refused(e, None)),
+        }
+    };
+    let first = match answer {
         Ok(response) => response,
         Err(e) => return Err(refused(e, None)),
     };

@@ -423,24 +423,17 @@ pub(crate) fn auth_refusal(
     if !retried {
         return AuthVerdict::RefreshAndRetry;
     }
-    let code = enhanced_code(reply).unwrap_or_default();
-    let status = challenge.map(|c| c.status.as_str()).unwrap_or_default();
     let said = match challenge {
-        Some(c) if !c.status.is_empty() => format!("{reply}; the server's challenge said {}", c.status),
+        Some(c) if !c.status.is_empty() => format!("{reply}; its challenge said status {}", c.status),
         _ => reply.to_string(),
     };
-    if code == "5.7.3" || status == "400" {
-        return AuthVerdict::Stop(Stop::NeedsAttention(format!(
-            "The mail server refused the sign-in token for {user} ({said}): it was issued for another account or \
-             another resource than this mailbox. Sign in again with the mailbox's own account; if that is what you did, \
-             ask your admin to check that the app registration has the SMTP.Send permission (Office 365 Exchange \
-             Online, delegated) with consent, and that {user} is the mailbox's address. Messages stay queued."
-        )));
-    }
-    AuthVerdict::Stop(Stop::SignInRequired(format!(
-        "The mail server did not accept the sign-in for {user}, even with a fresh token ({said}). Sign in again in \
-         Settings › Mail server; if that does not help, ask your admin whether SMTP sign-in (SMTP AUTH) is allowed for \
-         the mailbox. Messages stay queued."
+    // The token was refreshed a moment ago, so it is not stale: it does not fit this mailbox.
+    AuthVerdict::Stop(Stop::NeedsAttention(format!(
+        "The mail server refused the sign-in token for {user} ({said}), even a freshly issued one: it is for another \
+         account or another resource than this mailbox. Sign in again with the mailbox's own account; if that is what \
+         you did, ask your admin to check that {user} is the mailbox's address, that SMTP AUTH is enabled for it, and \
+         that the app registration has the permission to send mail (Microsoft 365: SMTP.Send of Office 365 Exchange \
+         Online, delegated, with consent). Messages stay queued."
     )))
 }
 
@@ -567,7 +560,7 @@ mod tests {
                 user,
                 true
             ),
-            AuthVerdict::Stop(Stop::SignInRequired(_))
+            AuthVerdict::Stop(Stop::NeedsAttention(m)) if m.contains("status 401")
         ));
         assert!(matches!(
             auth_refusal("454 4.7.0 Temporary authentication failure", None, true, m, user, false),
