@@ -508,6 +508,9 @@ pub fn run_outbox(store: &Store, out: &Printer, command: OutboxCommand) -> Resul
                 RunEnd::Unreachable { reason } | RunEnd::NeedsAttention { reason } => eprintln!("{reason}"),
                 RunEnd::Finished | RunEnd::Paused => {}
             }
+            if report.sign_in_required {
+                eprintln!("To sign in from here: afterword smtp sign-in");
+            }
             Ok(if counts.waiting() + counts.failed + counts.uncertain == 0 { 0 } else { 1 })
         }
         OutboxCommand::Status { incident } => {
