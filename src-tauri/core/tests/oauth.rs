@@ -43,6 +43,8 @@ struct TokenState {
     rotate: bool,
     /// Access tokens as long as Microsoft's (beyond one SMTP command line).
     long: bool,
+    /// Device-code polls answered `authorization_pending` before the tokens (u32::MAX: always).
+    pending_polls: u32,
 }
 
 /// A token, revocation and authorization endpoint on 127.0.0.1, answering from `TokenState`.
@@ -118,7 +120,17 @@ impl TokenServer {
                     }
                     Mode::Normal => {}
                 }
+                if target.starts_with("/devicecode") {
+                    let body = r#"{"device_code":"dc-1","user_code":"WDJB-MJHT","verification_uri":"https://login.example/device","expires_in":900,"interval":1}"#;
+                    respond(&mut stream, 200, "application/json", body);
+                    continue;
+                }
                 let grant = form.get("grant_type").map(String::as_str).unwrap_or_default();
+                if grant == "urn:ietf:params:oauth:grant-type:device_code" && st.pending_polls > 0 {
+                    st.pending_polls -= 1;
+                    respond(&mut stream, 400, "application/json", r#"{"error":"authorization_pending"}"#);
+                    continue;
+                }
                 let refresh = form.get("refresh_token").cloned().unwrap_or_default();
                 if grant == "refresh_token" && (st.revoked.contains(&refresh) || !refresh.starts_with("rt-")) {
                     let body = r#"{"error":"invalid_grant","error_description":"AADSTS700082: The refresh token has expired due to inactivity."}"#;
@@ -130,7 +142,7 @@ impl TokenServer {
                 let access = if st.long { format!("at-{n}.{}", "x".repeat(1500)) } else { format!("at-{n}") };
                 let mut answer =
                     serde_json::json!({ "access_token": access, "token_type": "Bearer", "expires_in": 3600 });
-                if grant == "authorization_code" {
+                if grant == "authorization_code" || grant.ends_with("device_code") {
                     answer["refresh_token"] = format!("rt-{n}").into();
                     answer["id_token"] = id_token(EMAIL).into();
                 } else if st.rotate {
@@ -586,4 +598,31 @@ fn sign_out_revokes_and_forgets() {
     let other = store.set_smtp_settings(&other).unwrap();
     assert!(store.sign_in_status(&secrets).unwrap().problem.unwrap().contains("other settings"));
     assert!(matches!(store.token_source(&other, Arc::new(MemorySecrets::default())), Err(Stop::SignInRequired(_))));
+}
+
+#[test]
+fn device_code_sign_in_polls_until_done_and_can_be_cancelled() {
+    let tokens = TokenServer::start();
+    let mut s = settings(&tokens);
+    s.oauth.device_code = true;
+    s.oauth.device_url = tokens.url("/devicecode");
+    tokens.state.lock().unwrap().pending_polls = 1;
+    let flow = SignIn::start(&s, SignInMethod::DeviceCode).unwrap();
+    let SignInPrompt::EnterCode { verification_uri, user_code, .. } = flow.prompt() else { panic!("a code to enter") };
+    assert_eq!((verification_uri.as_str(), user_code.as_str()), ("https://login.example/device", "WDJB-MJHT"));
+    assert_eq!(flow.finish(&mut |_| {}).unwrap().email, EMAIL);
+    let polls = tokens.requests("urn:ietf:params:oauth:grant-type:device_code");
+    assert_eq!(polls.len(), 2, "pending once, then signed in");
+    assert_eq!((polls[0]["device_code"].as_str(), polls[0]["client_id"].as_str()), ("dc-1", CLIENT));
+
+    tokens.state.lock().unwrap().pending_polls = u32::MAX;
+    let flow = SignIn::start(&s, SignInMethod::DeviceCode).unwrap();
+    let cancel = flow.canceller();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        cancel.cancel();
+    });
+    let started = std::time::Instant::now();
+    assert_eq!(flow.finish(&mut |_| {}).unwrap_err().code(), "cancelled");
+    assert!(started.elapsed() < Duration::from_secs(3), "cancelled without waiting for the next poll");
 }

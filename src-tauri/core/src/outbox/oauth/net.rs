@@ -5,7 +5,9 @@
 //! OAuth error JSON is read, bodies capped, one timeout per request, and a cancel flag checked
 //! before each request (device-code polling ends at once when the analyst cancels).
 //!
-//! Nothing here logs a request or an answer: they carry codes and tokens.
+//! Nothing here logs a request or an answer: they carry codes and tokens. ureq's protocol layer
+//! would at trace level (whole bodies), so core compiles trace-level `log` records out
+//! (`log`'s `max_level_debug`, see Cargo.toml; [`tests::trace_logs_are_compiled_out`]).
 
 use super::provider::is_loopback_host;
 use oauth2::http;
@@ -201,4 +203,13 @@ pub fn get(http: &Http, url: &str) -> Result<http::Response<Vec<u8>>, HttpError>
         .body(Vec::new())
         .map_err(|e| HttpError::Other { host: url.to_string(), detail: e.to_string() })?;
     http.send(request)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn trace_logs_are_compiled_out() {
+        // ureq-proto logs HTTP bodies (tokens) with log::trace!.
+        assert!(log::STATIC_MAX_LEVEL <= log::LevelFilter::Debug);
+    }
 }

@@ -264,16 +264,23 @@ impl SignIn {
                         std::thread::sleep(POLL.min(until - Instant::now()));
                     }
                 };
-                let answer = client
-                    .exchange_device_access_token(&details)
-                    .request(&http.cancellable(cancel.0.clone()), sleep, Some(left))
-                    .map_err(|e| match e {
-                        oauth2::RequestTokenError::ServerResponse(r) if r.error().as_ref() == "expired_token" => {
-                            timed_out()
-                        }
-                        oauth2::RequestTokenError::Other(detail) if detail.contains("timed out") => timed_out(),
-                        other => errors::token_error(&config, Grant::SignIn, other),
-                    })?;
+                // oauth2's polling retries after any HTTP error, so a cancel ends it through the
+                // clock it reads: cancelled, the deadline has passed.
+                let clock = || if cancel.is_cancelled() { DateTime::<Utc>::MAX_UTC } else { Utc::now() };
+                let polled = client.exchange_device_access_token(&details).set_time_fn(clock).request(
+                    &http.cancellable(cancel.0.clone()),
+                    sleep,
+                    Some(left),
+                );
+                if cancel.is_cancelled() {
+                    return Err(cancelled());
+                }
+                let answer = polled.map_err(|e| match e {
+                    oauth2::RequestTokenError::ServerResponse(r) if r.error().as_ref() == "expired_token" => {
+                        timed_out()
+                    }
+                    other => errors::token_error(&config, Grant::SignIn, other),
+                })?;
                 progress(SignInProgress::GettingTokens);
                 answer
             }
@@ -282,6 +289,10 @@ impl SignIn {
         progress(SignInProgress::SignedIn { email: signed_in.email.clone() });
         Ok(signed_in)
     }
+}
+
+fn cancelled() -> Error {
+    Error::Cancelled("The sign-in was cancelled; the previous sign-in, if any, is kept.".into())
 }
 
 fn timed_out() -> Error {
@@ -380,7 +391,7 @@ fn wait_for_redirect(
     let mut pending: Vec<Pending> = Vec::new();
     loop {
         if cancel.is_cancelled() {
-            return Err(Error::Cancelled("The sign-in was cancelled; the previous sign-in, if any, is kept.".into()));
+            return Err(cancelled());
         }
         if Instant::now() >= deadline {
             return Err(timed_out());
