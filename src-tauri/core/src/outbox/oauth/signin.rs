@@ -656,6 +656,16 @@ mod tests {
     }
 
     #[test]
+    fn a_sign_in_can_move_to_a_worker_thread_and_be_cancelled_from_another() {
+        fn send<T: Send>() {}
+        fn shared<T: Send + Sync + Clone>() {}
+        send::<SignIn>();
+        send::<SignedIn>();
+        send::<crate::outbox::TokenSource>();
+        shared::<SignInCancel>();
+    }
+
+    #[test]
     fn pkce_is_s256_of_the_verifier() {
         // RFC 7636 §4.2: BASE64URL(SHA256(ASCII(code_verifier))), no padding.
         let verifier = PkceCodeVerifier::new("dBjftJeZ4CVP-mJ92K9dM-ytH7WQ4bY6U4_6ZwAEYGo".into());
