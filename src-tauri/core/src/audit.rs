@@ -1,6 +1,6 @@
-//! The append-only audit log: [`record`] writes a line inside the caller's transaction
-//! ([`record_many`] several at once),
-//! [`history`] reads an entity's lines back.
+//! The append-only audit log: [`record`] writes a line inside the caller's transaction,
+//! [`history`] reads an entity's lines back. (An import writes its people's lines in bulk with
+//! `INSERT … SELECT`, beside the people it writes.)
 
 use crate::error::Result;
 use crate::model::AuditEntry;
@@ -17,38 +17,10 @@ pub(crate) fn record(
     action: &str,
     detail: serde_json::Value,
 ) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit_log (at, actor, entity, entity_id, action, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![store.now(), store.actor, entity, entity_id, action, detail.to_string()],
-    )?;
-    Ok(())
-}
-
-/// Writes several audit lines with one statement, inside the caller's transaction.
-pub(crate) fn record_many(
-    conn: &Connection,
-    store: &Store,
-    entity: &str,
-    action: &str,
-    lines: &[(String, serde_json::Value)],
-) -> Result<()> {
-    if lines.is_empty() {
-        return Ok(());
-    }
-    let mut sql = String::from("INSERT INTO audit_log (at, actor, entity, entity_id, action, detail) VALUES ");
-    for i in 0..lines.len() {
-        if i > 0 {
-            sql.push(',');
-        }
-        sql.push_str(&format!("(?1, ?2, ?3, ?{}, ?4, ?{})", 5 + 2 * i, 6 + 2 * i));
-    }
-    let (now, details): (String, Vec<String>) = (store.now(), lines.iter().map(|(_, d)| d.to_string()).collect());
-    let mut values: Vec<&dyn rusqlite::ToSql> = vec![&now, &store.actor, &entity, &action];
-    for ((id, _), detail) in lines.iter().zip(&details) {
-        values.push(id);
-        values.push(detail);
-    }
-    conn.prepare_cached(&sql)?.execute(values.as_slice())?;
+    )?
+    .execute(params![store.now(), store.actor, entity, entity_id, action, detail.to_string()])?;
     Ok(())
 }
 

@@ -55,6 +55,16 @@ pub(crate) struct CleanPerson {
 
 /// Checks and cleans a person's fields; the error names the field to fix.
 pub(crate) fn clean(input: &PersonInput) -> Result<CleanPerson> {
+    clean_fields(input, || validate::email("email", &input.email))
+}
+
+/// [`clean`] for a caller that has already checked the email with [`validate::email`] (and
+/// passes its result): an import checks it first, to name that problem first.
+pub(crate) fn clean_with_checked_email(input: &PersonInput) -> Result<CleanPerson> {
+    clean_fields(input, || Ok(input.email.clone()))
+}
+
+fn clean_fields(input: &PersonInput, email: impl FnOnce() -> Result<String>) -> Result<CleanPerson> {
     let audience = input.audience.unwrap_or(Audience::EndUser);
     Ok(CleanPerson {
         name: validate::single_line("name", "The name", &input.name, true, validate::NAME_MAX)?,
@@ -65,7 +75,7 @@ pub(crate) fn clean(input: &PersonInput) -> Result<CleanPerson> {
             false,
             validate::NAME_MAX,
         )?,
-        email: validate::email("email", &input.email)?,
+        email: email()?,
         organisation: validate::single_line(
             "organisation",
             "The organisation",
@@ -118,59 +128,19 @@ pub(crate) fn insert(
     Ok(())
 }
 
-/// Inserts many checked people with one statement (the caller writes the audit lines). One
-/// statement, not one per person: each statement makes the search index flush its pending
-/// entries, so a bulk import row by row would write thousands of tiny index segments.
-pub(crate) fn insert_many(tx: &rusqlite::Connection, people: &[(String, CleanPerson)], now: &str) -> Result<()> {
-    if people.is_empty() {
-        return Ok(());
-    }
-    const COLUMNS: usize = 12;
-    let mut sql = String::from(
+/// Inserts the checked people waiting in `staged` (a table with the columns of `people` that a
+/// new person sets, plus `seq` for their order) with one statement; the caller writes the audit
+/// lines. One statement, not one per person: each statement makes the search index flush its
+/// pending entries, so a bulk import row by row would write thousands of tiny index segments.
+pub(crate) fn insert_staged(tx: &rusqlite::Connection, staged: &str, now: &str) -> Result<()> {
+    tx.prepare_cached(&format!(
         "INSERT INTO people (id, name, preferred_name, email, email_key, organisation, team, audience, technical_level,
-                             notes, job_title, created_at, updated_at) VALUES ",
-    );
-    for i in 0..people.len() {
-        let b = i * COLUMNS;
-        if i > 0 {
-            sql.push(',');
-        }
-        sql.push_str(&format!(
-            "(?{},?{},?{},?{},?{},?{},?{},?{},?{},?{},?{},?{},?{})",
-            b + 1,
-            b + 2,
-            b + 3,
-            b + 4,
-            b + 5,
-            b + 6,
-            b + 7,
-            b + 8,
-            b + 9,
-            b + 10,
-            b + 11,
-            b + 12,
-            b + 12
-        ));
-    }
-    let keys: Vec<String> = people.iter().map(|(_, p)| validate::email_key(&p.email)).collect();
-    let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(people.len() * COLUMNS);
-    for ((id, p), key) in people.iter().zip(&keys) {
-        values.extend_from_slice(&[
-            id as &dyn rusqlite::ToSql,
-            &p.name,
-            &p.preferred_name,
-            &p.email,
-            key,
-            &p.organisation,
-            &p.team,
-            &p.audience,
-            &p.technical_level,
-            &p.notes,
-            &p.job_title,
-            &now,
-        ]);
-    }
-    tx.prepare_cached(&sql)?.execute(values.as_slice())?;
+                             notes, job_title, created_at, updated_at)
+         SELECT id, name, preferred_name, email, email_key, organisation, team, audience, technical_level,
+                notes, job_title, ?1, ?1
+         FROM {staged} ORDER BY seq"
+    ))?
+    .execute([now])?;
     Ok(())
 }
 

@@ -21,7 +21,7 @@ const LABEL_MAX: usize = 63;
 /// A one-line value (name, title, team): trimmed, NFC-normalised, no control characters at all,
 /// so it can never break a mail header.
 pub fn single_line(field: &'static str, label: &str, value: &str, required: bool, max: usize) -> Result<String> {
-    let cleaned: String = value.trim().nfc().collect();
+    let cleaned = nfc(value.trim());
     if let Some(bad) = cleaned.chars().find(|c| c.is_control()) {
         let what = match bad {
             '\r' | '\n' => "a line break".to_string(),
@@ -37,7 +37,8 @@ pub fn single_line(field: &'static str, label: &str, value: &str, required: bool
 /// Free text (summary, notes, impact): trimmed, NFC-normalised; line breaks and tabs allowed,
 /// other control characters refused.
 pub fn text(field: &'static str, label: &str, value: &str, required: bool, max: usize) -> Result<String> {
-    let cleaned: String = value.trim().replace("\r\n", "\n").nfc().collect();
+    let trimmed = value.trim();
+    let cleaned = if trimmed.contains("\r\n") { nfc(&trimmed.replace("\r\n", "\n")) } else { nfc(trimmed) };
     if let Some(bad) = cleaned.chars().find(|c| c.is_control() && !matches!(c, '\n' | '\t')) {
         return Err(Error::invalid(
             field,
@@ -46,6 +47,18 @@ pub fn text(field: &'static str, label: &str, value: &str, required: bool, max: 
     }
     check_length(field, label, &cleaned, required, max)?;
     Ok(cleaned)
+}
+
+/// `value` in Unicode normalisation form C. Most text already is (all ASCII text is), and the
+/// quick check says so without rebuilding it character by character.
+fn nfc(value: &str) -> String {
+    if value.is_ascii()
+        || unicode_normalization::is_nfc_quick(value.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        value.to_string()
+    } else {
+        value.nfc().collect()
+    }
 }
 
 fn check_length(field: &'static str, label: &str, value: &str, required: bool, max: usize) -> Result<()> {

@@ -410,3 +410,67 @@ fn an_import_is_recorded_in_the_audit_log() {
     let created = &f.store.history("person", &person.id).unwrap()[0];
     assert!(created.detail.contains(&report.import_id));
 }
+
+/// New people wait in the scratch database and are written a batch at a time: a file larger
+/// than a batch comes out whole, in file order, each person with their audit line and in the
+/// search index; a duplicate across batches is still caught; a stop after batches were written
+/// still leaves nothing behind.
+#[test]
+fn a_file_larger_than_a_write_batch_is_written_whole_in_order_or_not_at_all() {
+    let f = fixture();
+    let mut csv = String::from("Name,Email\n");
+    for i in 0..45_000 {
+        if i == 30_000 {
+            csv.push_str("Again,P3@CORP.example\n");
+        }
+        csv.push_str(&format!("Person {i},p{i}@corp.example\n"));
+    }
+    let path = f.dir.path().join("large.csv");
+    std::fs::write(&path, &csv).unwrap();
+
+    let error = f.store.import_people(&file(&path), &mut StopAfter(44_000)).unwrap_err();
+    assert_eq!(error.code(), "cancelled");
+    assert_eq!(people_count(&f.store), 0);
+    assert_eq!(audit_lines(&f.store), 0);
+
+    let preview = f.store.preview_import(&file(&path), &mut Quiet).unwrap();
+    let report = f.store.import_people(&file(&path), &mut Quiet).unwrap();
+    assert_eq!(report.summary.counts, preview.summary.counts);
+    assert_eq!((report.summary.counts.new, report.summary.counts.duplicate), (45_000, 1));
+    let again = preview.rows.iter().find(|r| r.class == RowClass::Duplicate).unwrap();
+    assert_eq!((again.row, again.reason.as_str()), (30_002, "The same email as row 5 of this file."));
+
+    let names: Vec<String> = f
+        .store
+        .connection()
+        .prepare("SELECT name FROM people ORDER BY rowid")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(names, (0..45_000).map(|i| format!("Person {i}")).collect::<Vec<_>>());
+    let creates: i64 = f
+        .store
+        .connection()
+        .query_row("SELECT count(*) FROM audit_log WHERE entity = 'person' AND action = 'create'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(creates, 45_000);
+    let last = f.store.person_by_email("p44999@corp.example").unwrap().unwrap();
+    let history = f.store.history("person", &last.id).unwrap();
+    assert_eq!(history.len(), 1);
+    let detail: Value = serde_json::from_str(&history[0].detail).unwrap();
+    assert_eq!(
+        detail,
+        serde_json::json!({ "email": "p44999@corp.example", "import": report.import_id, "name": "Person 44999" })
+    );
+    assert_eq!(history[0].actor, "tester");
+    assert_eq!(f.store.search_people("Person 44999", None).unwrap()[0].id, last.id);
+    assert_eq!(f.store.search_people("p20000", None).unwrap()[0].email, "p20000@corp.example");
+
+    let lines = audit_lines(&f.store);
+    let second = f.store.import_people(&file(&path), &mut Quiet).unwrap();
+    assert_eq!((second.summary.counts.new, second.summary.counts.duplicate), (0, 45_001));
+    assert_eq!(people_count(&f.store), 45_000);
+    assert_eq!(audit_lines(&f.store), lines + 1);
+}

@@ -374,7 +374,7 @@ impl Store {
         };
 
         let import_id = new_id();
-        let mut batch = NewPeople { import_id: import_id.clone(), now: self.now(), people: Vec::new() };
+        let mut batch = NewPeople { import_id: import_id.clone(), now: self.now(), pending: 0 };
         let mut counts = ImportCounts::default();
         let mut updated_any = false;
         let mut done: u64 = 0;
@@ -455,13 +455,7 @@ impl Store {
     fn apply_row(&self, row: &ImportRow, action: Action, batch: &mut NewPeople) -> Result<()> {
         match action {
             Action::Nothing => Ok(()),
-            Action::Insert(person) => {
-                batch.people.push((new_id(), person));
-                if batch.people.len() >= INSERT_BATCH {
-                    batch.flush(self)?;
-                }
-                Ok(())
-            }
+            Action::Insert(person, key) => batch.push(self, &person, &key),
             Action::Update { id, values } => {
                 self.conn
                     .prepare_cached(
@@ -497,26 +491,65 @@ impl Store {
     }
 }
 
-/// New people are written this many at a time, in one statement each.
-const INSERT_BATCH: usize = 250;
+/// New people are written this many at a time, in one statement: each statement that writes
+/// `people` makes the search index flush what it holds and opens a statement journal, so the
+/// fewer the better; the batch waits in the scratch database, not in memory.
+const INSERT_BATCH: usize = 20_000;
 
-/// New people waiting to be written, with the import they belong to.
+/// New people waiting in the scratch database (`import_scratch.new_people`) to be written, with
+/// the import they belong to.
 struct NewPeople {
     import_id: String,
     now: String,
-    people: Vec<(String, CleanPerson)>,
+    pending: usize,
 }
 
 impl NewPeople {
+    fn push(&mut self, store: &Store, person: &CleanPerson, key: &str) -> Result<()> {
+        store
+            .conn
+            .prepare_cached(
+                "INSERT INTO import_scratch.new_people (id, name, preferred_name, email, email_key, organisation, team,
+                                                        audience, technical_level, notes, job_title)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute(params![
+                new_id(),
+                person.name,
+                person.preferred_name,
+                person.email,
+                key,
+                person.organisation,
+                person.team,
+                person.audience,
+                person.technical_level,
+                person.notes,
+                person.job_title
+            ])?;
+        self.pending += 1;
+        if self.pending >= INSERT_BATCH {
+            self.flush(store)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the waiting people, in file order, each with its audit line
+    /// (`{"email", "import", "name"}`), and empties the batch.
     fn flush(&mut self, store: &Store) -> Result<()> {
-        people::insert_many(&store.conn, &self.people, &self.now)?;
-        let lines: Vec<(String, serde_json::Value)> = self
-            .people
-            .iter()
-            .map(|(id, p)| (id.clone(), json!({ "name": p.name, "email": p.email, "import": self.import_id })))
-            .collect();
-        audit::record_many(&store.conn, store, "person", "create", &lines)?;
-        self.people.clear();
+        if self.pending == 0 {
+            return Ok(());
+        }
+        people::insert_staged(&store.conn, "import_scratch.new_people", &self.now)?;
+        store
+            .conn
+            .prepare_cached(
+                "INSERT INTO audit_log (at, actor, entity, entity_id, action, detail)
+                 SELECT ?1, ?2, 'person', id, 'create', json_object('email', email, 'import', ?3, 'name', name)
+                 FROM import_scratch.new_people ORDER BY seq",
+            )?
+            .execute(params![store.now(), store.actor, self.import_id])?;
+        store.conn.prepare_cached("DELETE FROM import_scratch.new_people")?.execute([])?;
+        self.pending = 0;
         Ok(())
     }
 }
@@ -734,8 +767,12 @@ fn reject_binary(input: &Input) -> Result<()> {
 /// What importing a row does.
 enum Action {
     Nothing,
-    Insert(CleanPerson),
-    Update { id: String, values: Values },
+    /// A new person, with their email key.
+    Insert(CleanPerson, String),
+    Update {
+        id: String,
+        values: Values,
+    },
 }
 
 /// The fields an import may set on a known person.
@@ -816,7 +853,7 @@ impl Classifier {
         })
     }
 
-    fn classify(&self, store: &Store, c: Candidate) -> Result<(ImportRow, Action)> {
+    fn classify(&self, store: &Store, mut c: Candidate) -> Result<(ImportRow, Action)> {
         let mut row = ImportRow {
             row: c.row,
             email: c.email.trim().to_string(),
@@ -859,15 +896,15 @@ impl Classifier {
         let choice = self.choices.get(&c.row);
         let guessed = self.guess_audience(&row.organisation, &email);
         let audience = choice.and_then(|ch| ch.audience).or(self.audience).unwrap_or(guessed.0);
-        let clean = match people::clean(&PersonInput {
+        let clean = match people::clean_with_checked_email(&PersonInput {
             name: row.name.clone(),
-            preferred_name: c.preferred_name.clone(),
-            email: email.clone(),
+            preferred_name: std::mem::take(&mut c.preferred_name),
+            email,
             organisation: row.organisation.clone(),
             team: row.team.clone(),
             job_title: row.job_title.clone(),
             audience: Some(audience),
-            notes: c.notes.clone(),
+            notes: std::mem::take(&mut c.notes),
             ..PersonInput::default()
         }) {
             Ok(clean) => clean,
@@ -879,20 +916,21 @@ impl Classifier {
         row.email = clean.email.clone();
         row.name = clean.name.clone();
         let key = validate::email_key(&clean.email);
-        let earlier: Option<u32> = store
+        // One look-up for the usual case, an email not seen before: the insert is ignored when it was.
+        let first_time = store
             .conn
-            .prepare_cached("SELECT row FROM import_scratch.seen WHERE email_key = ?1")?
-            .query_row([&key], |r| r.get(0))
-            .optional()?;
-        if let Some(earlier) = earlier {
+            .prepare_cached("INSERT OR IGNORE INTO import_scratch.seen (email_key, row) VALUES (?1, ?2)")?
+            .execute(params![key, c.row])?
+            == 1;
+        if !first_time {
+            let earlier: u32 = store
+                .conn
+                .prepare_cached("SELECT row FROM import_scratch.seen WHERE email_key = ?1")?
+                .query_row([&key], |r| r.get(0))?;
             row.class = RowClass::Duplicate;
             row.reason = format!("The same email as {} {earlier} of this file.", unit_word(self.unit));
             return Ok((row, Action::Nothing));
         }
-        store
-            .conn
-            .prepare_cached("INSERT INTO import_scratch.seen (email_key, row) VALUES (?1, ?2)")?
-            .execute(params![key, c.row])?;
 
         let Some((id, known)) = self.known(store, &key, &clean.email)? else {
             row.class = RowClass::New;
@@ -906,7 +944,7 @@ impl Classifier {
                 Some(note) => format!("New person, {why_audience}; {note}."),
                 None => format!("New person, {why_audience}."),
             };
-            return Ok((row, Action::Insert(clean)));
+            return Ok((row, Action::Insert(clean, key)));
         };
         row.person_id = Some(id.clone());
         let incoming = Values {
@@ -1051,6 +1089,9 @@ fn audience_label(audience: Audience) -> &'static str {
 
 /// Two values that differ only in case or spacing are the same value.
 fn same(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
     let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
     fold(a) == fold(b)
 }

@@ -1,7 +1,12 @@
-//! The scratch space of one preview or import ([`Scratch`]): the emails seen so far in the file
-//! live in a throwaway database file attached for the run, so duplicate detection costs disk,
-//! not memory, however many rows the file has. While it is attached, statement journals are
-//! kept in memory (each covers one batch of rows, so it stays small) and the page cache is larger.
+//! The scratch space of one preview or import ([`Scratch`]): a throwaway database file attached
+//! for the run, so what it holds costs disk, not memory, however many rows the file has:
+//! - `seen`: the emails seen so far in the file (duplicate detection);
+//! - `new_people`: new people waiting to be written, so that a whole batch goes into `people`
+//!   (and, through its trigger, the search index) with one `INSERT … SELECT` statement.
+//!
+//! While it is attached the main database's page cache is larger, and temporary files
+//! (the statement journal of such a batch) stay files: a batch into a large directory may touch
+//! many existing pages, and memory must stay flat.
 
 use crate::error::{Error, Result};
 use crate::store::new_id;
@@ -33,10 +38,15 @@ impl<'a> Scratch<'a> {
             "PRAGMA import_scratch.journal_mode = OFF;
              PRAGMA import_scratch.synchronous = OFF;
              PRAGMA import_scratch.cache_size = -4096;
-             CREATE TABLE import_scratch.seen (email_key TEXT PRIMARY KEY NOT NULL, row INTEGER NOT NULL) WITHOUT ROWID;",
+             CREATE TABLE import_scratch.seen (email_key TEXT PRIMARY KEY NOT NULL, row INTEGER NOT NULL) WITHOUT ROWID;
+             CREATE TABLE import_scratch.new_people (
+                 seq INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL, preferred_name TEXT NOT NULL,
+                 email TEXT NOT NULL, email_key TEXT NOT NULL, organisation TEXT NOT NULL, team TEXT NOT NULL,
+                 audience TEXT NOT NULL, technical_level TEXT NOT NULL, notes TEXT NOT NULL, job_title TEXT NOT NULL
+             );",
         )?;
         conn.pragma_update(None, "cache_size", CACHE_KIB)?;
-        conn.pragma_update(None, "temp_store", 2)?;
+        conn.pragma_update(None, "temp_store", 1)?;
         Ok(scratch)
     }
 }
