@@ -1,6 +1,6 @@
-//! The native folder and file pickers and file manager, behind [`Desktop`] so commands stay free of the
-//! runtime type: the app installs the real one (dialog and opener plugins, called from Rust only,
-//! so the web view holds no permission for them).
+//! The native folder and file pickers, the file manager and the system browser, behind [`Desktop`]
+//! so commands stay free of the runtime type: the app installs the real one (dialog and opener
+//! plugins, called from Rust only, so the web view holds no permission for them).
 
 use crate::error::IpcError;
 use tauri::{AppHandle, Manager, Runtime};
@@ -24,6 +24,8 @@ pub trait DesktopTools: Send + Sync {
         done: Box<dyn FnOnce(Option<String>) + Send>,
     );
     fn open_folder(&self, folder: &str) -> Result<(), String>;
+    /// Opens `url` in the system browser (the Microsoft 365 or Google sign-in page).
+    fn open_url(&self, url: &str) -> Result<(), String>;
 }
 
 impl<R: Runtime> DesktopTools for AppHandle<R> {
@@ -70,14 +72,24 @@ impl<R: Runtime> DesktopTools for AppHandle<R> {
         use tauri_plugin_opener::OpenerExt;
         self.opener().open_path(folder, None::<&str>).map_err(|e| e.to_string())
     }
+
+    fn open_url(&self, url: &str) -> Result<(), String> {
+        use tauri_plugin_opener::OpenerExt;
+        self.opener().open_url(url, None::<&str>).map_err(|e| e.to_string())
+    }
 }
 
 /// Managed state holding the desktop tools.
-pub struct Desktop(pub Box<dyn DesktopTools>);
+pub struct Desktop(pub std::sync::Arc<dyn DesktopTools>);
 
 impl Desktop {
     pub fn install<R: Runtime>(app: &AppHandle<R>) {
-        app.manage(Desktop(Box::new(app.clone())));
+        app.manage(Desktop(std::sync::Arc::new(app.clone())));
+    }
+
+    /// The tools themselves, for work on another thread.
+    pub fn tools(&self) -> std::sync::Arc<dyn DesktopTools> {
+        std::sync::Arc::clone(&self.0)
     }
 
     pub async fn pick_folder(&self, title: String) -> Result<Option<String>, IpcError> {

@@ -6,7 +6,8 @@
 //!   store; [`IpcError`] is the `{code, message}` every command fails with.
 //! - [`specta_builder`] lists the commands once, for both the invoke handler and the generated
 //!   TypeScript bindings (`ui/src/lib/bindings.ts`).
-//! - [`imports`] runs imports as background jobs and announces files dropped on the window.
+//! - [`imports`] runs imports as background jobs and announces files dropped on the window;
+//!   [`signin`] runs a Microsoft 365 or Google sign-in while the window waits.
 //! - [`launch`] reads `--data-dir`; [`window_state`] saves the window geometry as it changes.
 
 pub mod commands;
@@ -18,6 +19,7 @@ pub mod preferences;
 pub mod prefetch;
 pub mod preview;
 pub mod sender;
+pub mod signin;
 pub mod state;
 pub mod window_state;
 
@@ -97,6 +99,12 @@ pub fn specta_builder<R: tauri::Runtime>() -> Builder<R> {
         save_smtp_settings,
         forget_smtp_password,
         test_smtp,
+        admin_guide,
+        start_sign_in,
+        wait_sign_in,
+        cancel_sign_in,
+        pending_sign_in,
+        sign_out,
         queue_incident,
         list_outbox,
         outbox_state,
@@ -177,6 +185,7 @@ pub fn run() {
         .manage(state)
         .manage(preview::PreviewCache::default())
         .manage(imports::ImportJobs::default())
+        .manage(signin::SignIns::default())
         .register_uri_scheme_protocol(preview::SCHEME, |ctx, request| {
             preview::respond(&ctx.app_handle().state::<preview::PreviewCache>(), &request)
         })

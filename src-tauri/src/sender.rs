@@ -3,11 +3,14 @@
 //! by itself when messages are queued, when deferred ones come due, and when the server answers
 //! again after being unreachable. [`Sender`] is its handle: wake it ("Send now"), pause and
 //! resume it, read its [`SenderStatus`], and give it the password when the OS has no secret store.
+//! A Microsoft 365 or Google account sends with its saved sign-in; when that is missing, expired
+//! or revoked the run stops needing attention with [`SenderStatus::sign_in_required`] set, every
+//! message still queued, until the analyst signs in again (which wakes the sender).
 //!
 //! A desktop notification says when a batch ends.
 
 use afterword_core::outbox::{
-    smtp_account, transport_for, KeyringSecrets, MemorySecrets, RunEnd, RunOptions, RunProgress, SecretStore,
+    transport_with, KeyringSecrets, MemorySecrets, RunEnd, RunOptions, RunProgress, SecretStore,
 };
 use afterword_core::{Error, Store};
 use serde::Serialize;
@@ -35,6 +38,9 @@ pub struct SenderStatus {
     pub retry_at: Option<String>,
     /// The OS secret store cannot be used: the password is kept in memory, asked once per start.
     pub secret_store_problem: Option<String>,
+    /// `needs_attention` because the Microsoft 365 or Google sign-in is missing, expired or
+    /// revoked: the fix is "Sign in again". Every message stays queued.
+    pub sign_in_required: bool,
 }
 
 /// Something that tells the person a batch ended (the desktop notification in the app).
@@ -55,7 +61,7 @@ struct Shared {
     wakeup: Condvar,
     stop_run: AtomicBool,
     status: Mutex<SenderStatus>,
-    secrets: OnceLock<Box<dyn SecretStore>>,
+    secrets: OnceLock<Arc<dyn SecretStore>>,
     notifier: Box<dyn Notifier>,
 }
 
@@ -118,8 +124,9 @@ impl Sender {
         self.shared.status.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    /// The secret store the app uses: the OS one, or memory when there is none.
-    pub fn secrets(&self) -> &dyn SecretStore {
+    /// The secret store the app uses: the OS one, or memory when there is none. One for the
+    /// whole app, so a password or sign-in kept in memory is the one the sender finds.
+    pub fn secrets(&self) -> Arc<dyn SecretStore> {
         self.shared.secrets()
     }
 }
@@ -133,17 +140,15 @@ impl Shared {
         change(&mut self.status.lock().unwrap_or_else(|p| p.into_inner()));
     }
 
-    fn secrets(&self) -> &dyn SecretStore {
-        self.secrets
-            .get_or_init(|| match KeyringSecrets::open() {
-                Ok(store) => Box::new(store),
-                Err(error) => {
-                    tracing::warn!(%error, "no OS secret store; the SMTP password stays in memory");
-                    self.set_status(|s| s.secret_store_problem = Some(error.to_string()));
-                    Box::new(MemorySecrets::default())
-                }
-            })
-            .as_ref()
+    fn secrets(&self) -> Arc<dyn SecretStore> {
+        Arc::clone(self.secrets.get_or_init(|| match KeyringSecrets::open() {
+            Ok(store) => Arc::new(store),
+            Err(error) => {
+                tracing::warn!(%error, "no OS secret store; the SMTP password or sign-in stays in memory");
+                self.set_status(|s| s.secret_store_problem = Some(error.to_string()));
+                Arc::new(MemorySecrets::default())
+            }
+        }))
     }
 
     /// Waits until woken or `timeout`; returns whether deferred messages are due now.
@@ -219,18 +224,16 @@ impl Shared {
             Err(e) => return Err(e),
         };
         let server = store.smtp_settings()?;
-        let password = if server.username.is_empty() {
-            None
-        } else {
-            self.secrets().get(&smtp_account(&server.username, &server.host))?
-        };
-        let mut transport = match transport_for(&server, password, store.eml_outbox_folder()) {
+        // The password, or the saved Microsoft 365 / Google sign-in (or why there is none).
+        let auth = store.smtp_auth(&server, self.secrets(), None)?;
+        let mut transport = match transport_with(&server, auth, store.eml_outbox_folder()) {
             Ok(t) => t,
             Err(stop) => {
                 let reason = stop.message().to_string();
                 self.set_status(|s| {
                     s.activity = "needs_attention".into();
                     s.message = Some(reason.clone());
+                    s.sign_in_required = stop.code() == "sign_in_required";
                 });
                 return Ok(Some(RunEnd::NeedsAttention { reason }));
             }
@@ -244,6 +247,7 @@ impl Shared {
                 s.progress = progress.clone();
                 s.message = None;
                 s.retry_at = None;
+                s.sign_in_required = false;
             });
         })?;
         drop(lock);
@@ -260,6 +264,7 @@ impl Shared {
             s.message = message;
             s.progress = report.progress.clone();
             s.retry_at = None;
+            s.sign_in_required = report.sign_in_required;
         });
         let p = &report.progress;
         if started && p.done > 0 {

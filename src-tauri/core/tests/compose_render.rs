@@ -5,7 +5,7 @@
 
 use afterword_core::compose::builtin::builtin_templates;
 use afterword_core::compose::eml::{build_eml, message_id_for, Envelope};
-use afterword_core::compose::markdown::{mail_body, MailBody};
+use afterword_core::compose::markdown::{html_fragment, mail_body, MailBody};
 use afterword_core::compose::render::*;
 use afterword_core::compose::*;
 use afterword_core::Error;
@@ -689,4 +689,21 @@ fn realistic_context(key: &str) -> RenderContext {
         _ => {}
     }
     ctx
+}
+
+#[test]
+fn an_html_fragment_for_the_app_is_plain_escaped_and_goes_nowhere() {
+    let html = html_fragment(
+        "1. **Admin center** › *App registrations*, URI `http://localhost`\n   and more.\n2. <b>raw</b> & \"quoted\" \
+         [a link](https://evil.example) ![alt text](https://tracker.example/x.png)\n\n<script>alert(1)</script>\n",
+    );
+    assert_eq!(
+        html,
+        "<ol>\n<li><strong>Admin center</strong> › <em>App registrations</em>, URI <code>http://localhost</code>\nand \
+         more.</li>\n<li>raw &amp; \"quoted\" a link alt text</li>\n</ol>\n"
+    );
+    // The admin guides render as a numbered list with their code and commands.
+    let guide = html_fragment(afterword_core::outbox::oauth::ADMIN_GUIDE_MICROSOFT);
+    assert!(guide.contains("<ol>") && guide.contains("<code>Set-CASMailbox -Identity"), "{guide}");
+    assert!(!guide.contains("style="));
 }

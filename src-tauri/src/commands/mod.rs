@@ -19,6 +19,8 @@ pub mod outbox;
 pub use outbox::*;
 pub mod reports;
 pub use reports::*;
+pub mod signin;
+pub use signin::*;
 pub mod trash;
 pub use trash::*;
 

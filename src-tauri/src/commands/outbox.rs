@@ -23,23 +23,36 @@ pub struct SmtpView {
     pub secret_store_problem: Option<String>,
     /// Where messages go as .eml files while no server is set.
     pub eml_folder: String,
+    /// For a Microsoft 365 or Google account: who is signed in, or why nobody is.
+    pub sign_in: Option<SignInStatus>,
 }
 
-fn view(data_dir: &std::path::Path, sender: &Sender, settings: SmtpSettings) -> Result<SmtpView, IpcError> {
+/// Blocks on the secret store (and, for a sign-in account, reads the database on a connection of
+/// its own, so the window's is not held meanwhile).
+pub(crate) fn view(data_dir: &std::path::Path, sender: &Sender, settings: SmtpSettings) -> Result<SmtpView, IpcError> {
     let secrets = sender.secrets();
-    let password_saved = !settings.username.is_empty()
+    let password_saved = !settings.account.is_oauth()
+        && !settings.username.is_empty()
         && secrets.get(&smtp_account(&settings.username, &settings.host)).map_err(IpcError::from)?.is_some();
+    let sign_in = if settings.account.is_oauth() {
+        Some(afterword_core::Store::open_in(data_dir).and_then(|s| s.sign_in_status(&*secrets))?)
+    } else {
+        None
+    };
     Ok(SmtpView {
         password_saved,
         password_persistent: secrets.persistent(),
         secret_store_problem: sender.status().secret_store_problem,
         eml_folder: data_dir.join("outbox").display().to_string(),
+        sign_in,
         settings,
     })
 }
 
 /// Runs blocking secret-store or network work off the async runtime's threads.
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, IpcError> + Send + 'static) -> Answer<T> {
+pub(crate) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, IpcError> + Send + 'static,
+) -> Answer<T> {
     tauri::async_runtime::spawn_blocking(work)
         .await
         .map_err(|e| IpcError::new("internal", format!("The operation stopped unexpectedly: {e}")))?
@@ -93,7 +106,8 @@ pub async fn forget_smtp_password(state: State<'_, AppState>, sender: State<'_, 
 }
 
 /// Sends a test message (to the sender unless `to` is given) with the saved settings, or with
-/// `password` when one is typed but not saved yet.
+/// `password` when one is typed but not saved yet; a Microsoft 365 or Google account signs in
+/// with its saved sign-in.
 #[tauri::command]
 #[specta::specta]
 pub async fn test_smtp(
@@ -104,6 +118,15 @@ pub async fn test_smtp(
 ) -> Answer<TestReport> {
     let (identity, server) = state.run(|s| Ok((s.settings()?, s.smtp_settings()?))).await?;
     let sender = sender.inner().clone();
+    if server.account.is_oauth() {
+        let secrets = sender.secrets();
+        let settings = server.clone();
+        let auth = state.run(move |s| s.smtp_auth(&settings, secrets, None)).await?;
+        return blocking(move || {
+            send_test_message_with(&identity, &server, auth, to.as_deref()).map_err(IpcError::from)
+        })
+        .await;
+    }
     blocking(move || {
         let password = match password.filter(|p| !p.is_empty()) {
             Some(p) => Some(p),

@@ -82,9 +82,28 @@ export const commands = {
 	forgetSmtpPassword: () => typedError<SmtpView_Serialize, IpcError_Serialize>(__TAURI_INVOKE("forget_smtp_password")),
 	/**
 	 *  Sends a test message (to the sender unless `to` is given) with the saved settings, or with
-	 *  `password` when one is typed but not saved yet.
+	 *  `password` when one is typed but not saved yet; a Microsoft 365 or Google account signs in
+	 *  with its saved sign-in.
 	 */
 	testSmtp: (to: string | null, password: string | null) => typedError<TestReport, IpcError_Serialize>(__TAURI_INVOKE("test_smtp", { to, password })),
+	/**  The admin guide for `kind`; None for a password account. */
+	adminGuide: (kind: AccountKind) => typedError<AdminGuide | null, IpcError_Serialize>(__TAURI_INVOKE("admin_guide", { kind })),
+	/**
+	 *  Starts a sign-in with the saved settings (one under way is cancelled) and opens the system
+	 *  browser; answers what to show while it waits. [`wait_sign_in`] then waits for the end.
+	 */
+	startSignIn: (method: SignInMethod) => typedError<SignInStarted_Serialize, IpcError_Serialize>(__TAURI_INVOKE("start_sign_in", { method })),
+	/**
+	 *  Waits for the sign-in under way to end: who is signed in now, or the error in plain words
+	 *  (`cancelled` after [`cancel_sign_in`]). The previous sign-in is kept on failure.
+	 */
+	waitSignIn: () => typedError<SignInStatus_Serialize, IpcError_Serialize>(__TAURI_INVOKE("wait_sign_in")),
+	/**  Cancels the sign-in under way; false when there was none. */
+	cancelSignIn: () => typedError<boolean, IpcError_Serialize>(__TAURI_INVOKE("cancel_sign_in")),
+	/**  The sign-in under way, if any (Settings opened again while it waits). */
+	pendingSignIn: () => typedError<SignInStarted_Serialize | null, IpcError_Serialize>(__TAURI_INVOKE("pending_sign_in")),
+	/**  Signs out: revokes the sign-in where the provider allows it, then deletes it here. */
+	signOut: () => typedError<SignedOut_Serialize, IpcError_Serialize>(__TAURI_INVOKE("sign_out")),
 	queueIncident: (incident: string) => typedError<QueueReport, IpcError_Serialize>(__TAURI_INVOKE("queue_incident", { incident })),
 	listOutbox: (incident: string | null) => typedError<OutboxEntry_Serialize[], IpcError_Serialize>(__TAURI_INVOKE("list_outbox", { incident })),
 	outboxState: () => typedError<OutboxState_Serialize, IpcError_Serialize>(__TAURI_INVOKE("outbox_state")),
@@ -145,6 +164,14 @@ export type AccountKind =
 "microsoft365" | 
 /**  Google Workspace (Gmail): OAuth 2.0 through the organisation's own OAuth client. */
 "google";
+
+/**  What the organisation's admin registers for Afterword, for Settings to show. */
+export type AdminGuide = {
+	/**  "Microsoft 365: what your admin registers". */
+	title: string,
+	/**  The steps as an HTML fragment (the core's Markdown guide: no raw HTML, no links). */
+	html: string,
+};
 
 /**  Facts about this installation for the Settings screen and start-up notices. */
 export type AppInfo = AppInfo_Serialize | AppInfo_Deserialize;
@@ -1804,6 +1831,11 @@ export type SenderStatus_Deserialize = {
 	retry_at?: string | null,
 	/**  The OS secret store cannot be used: the password is kept in memory, asked once per start. */
 	secret_store_problem?: string | null,
+	/**
+	 *  `needs_attention` because the Microsoft 365 or Google sign-in is missing, expired or
+	 *  revoked: the fix is "Sign in again". Every message stays queued.
+	 */
+	sign_in_required: boolean,
 };
 
 /**  What the sender is doing, for the Outbox view and the sidebar. */
@@ -1818,6 +1850,11 @@ export type SenderStatus_Serialize = {
 	retry_at: string | null,
 	/**  The OS secret store cannot be used: the password is kept in memory, asked once per start. */
 	secret_store_problem: string | null,
+	/**
+	 *  `needs_attention` because the Microsoft 365 or Google sign-in is missing, expired or
+	 *  revoked: the fix is "Sign in again". Every message stays queued.
+	 */
+	sign_in_required: boolean,
 };
 
 /**  The sender identity and the own organisation. Empty means not set yet. */
@@ -1845,6 +1882,154 @@ export type ShownMessage_Deserialize = {
 export type ShownMessage_Serialize = {
 	preview: MessagePreview_Serialize,
 	preview_key: string,
+};
+
+/**  How the analyst signs in. */
+export type SignInMethod = 
+/**  In the system browser, back to a listener on this machine (the default). */
+"browser" | 
+/**  A code entered at the provider's page on any device (opt-in: many tenants block it). */
+"device_code";
+
+/**  What the analyst must do to sign in, for the front end to show. */
+export type SignInPrompt = SignInPrompt_Serialize | SignInPrompt_Deserialize;
+
+/**  What the analyst must do to sign in, for the front end to show. */
+export type SignInPrompt_Deserialize = 
+/**  Open `url` in the system browser (the window: tauri-plugin-opener; the CLI prints it). */
+{ kind: "open_browser"; url: string; 
+/**  Where the browser comes back: `http://localhost:PORT` or `http://127.0.0.1:PORT`. */
+redirect_uri: string; 
+/**  When the sign-in gives up (RFC 3339). */
+expires_at: string } | 
+/**  Go to `verification_uri` on any device and enter `user_code`. */
+{ kind: "enter_code"; verification_uri: string; user_code: string; 
+/**  The provider's own sentence, when it sends one. */
+message?: string | null; expires_at: string };
+
+/**  What the analyst must do to sign in, for the front end to show. */
+export type SignInPrompt_Serialize = 
+/**  Open `url` in the system browser (the window: tauri-plugin-opener; the CLI prints it). */
+{ kind: "open_browser"; url: string; 
+/**  Where the browser comes back: `http://localhost:PORT` or `http://127.0.0.1:PORT`. */
+redirect_uri: string; 
+/**  When the sign-in gives up (RFC 3339). */
+expires_at: string } | 
+/**  Go to `verification_uri` on any device and enter `user_code`. */
+{ kind: "enter_code"; verification_uri: string; user_code: string; 
+/**  The provider's own sentence, when it sends one. */
+message: string | null; expires_at: string };
+
+/**  A sign-in under way, as the window shows it. */
+export type SignInStarted = SignInStarted_Serialize | SignInStarted_Deserialize;
+
+/**  A sign-in under way, as the window shows it. */
+export type SignInStarted_Deserialize = {
+	kind: AccountKind,
+	/**  Open a URL in the browser (shown with a Copy button), or enter a code on another device. */
+	prompt: SignInPrompt_Deserialize,
+	/**  The system browser was asked to open the sign-in page. */
+	browser_opened: boolean,
+	/**  Why the browser could not be opened (no browser or opener on this system), in plain words. */
+	browser_problem?: string | null,
+};
+
+/**  A sign-in under way, as the window shows it. */
+export type SignInStarted_Serialize = {
+	kind: AccountKind,
+	/**  Open a URL in the browser (shown with a Copy button), or enter a code on another device. */
+	prompt: SignInPrompt_Serialize,
+	/**  The system browser was asked to open the sign-in page. */
+	browser_opened: boolean,
+	/**  Why the browser could not be opened (no browser or opener on this system), in plain words. */
+	browser_problem: string | null,
+};
+
+/**  What Settings shows about the sign-in. */
+export type SignInStatus = SignInStatus_Serialize | SignInStatus_Deserialize;
+
+/**  What Settings shows about the sign-in. */
+export type SignInStatus_Deserialize = {
+	kind: AccountKind,
+	/**  "Signed in as …": set when the saved sign-in fits the current settings. */
+	signed_in_as?: string | null,
+	signed_in_at?: string | null,
+	/**
+	 *  Why there is no usable sign-in, in plain words (never signed in; the registration changed
+	 *  since; the refresh token is missing from the secret store). None when signed in, or for a
+	 *  password account.
+	 */
+	problem?: string | null,
+	/**
+	 *  Sign-out also revokes the sign-in at the provider (Google, or a revocation endpoint in
+	 *  the settings). Microsoft 365 has no revocation endpoint: sign-out forgets it here only.
+	 */
+	revokes_on_sign_out: boolean,
+	/**  Device-code sign-in is allowed by the settings. */
+	device_code: boolean,
+	/**  The refresh token is in the OS secret store (kept across restarts), not only in memory. */
+	persistent: boolean,
+};
+
+/**  What Settings shows about the sign-in. */
+export type SignInStatus_Serialize = {
+	kind: AccountKind,
+	/**  "Signed in as …": set when the saved sign-in fits the current settings. */
+	signed_in_as: string | null,
+	signed_in_at: string | null,
+	/**
+	 *  Why there is no usable sign-in, in plain words (never signed in; the registration changed
+	 *  since; the refresh token is missing from the secret store). None when signed in, or for a
+	 *  password account.
+	 */
+	problem: string | null,
+	/**
+	 *  Sign-out also revokes the sign-in at the provider (Google, or a revocation endpoint in
+	 *  the settings). Microsoft 365 has no revocation endpoint: sign-out forgets it here only.
+	 */
+	revokes_on_sign_out: boolean,
+	/**  Device-code sign-in is allowed by the settings. */
+	device_code: boolean,
+	/**  The refresh token is in the OS secret store (kept across restarts), not only in memory. */
+	persistent: boolean,
+};
+
+/**  What signing out did. */
+export type SignOutReport = SignOutReport_Serialize | SignOutReport_Deserialize;
+
+/**  What signing out did. */
+export type SignOutReport_Deserialize = {
+	/**  Who was signed out; None when nobody was signed in. */
+	email?: string | null,
+	/**  The provider was told to revoke the sign-in, and confirmed. */
+	revoked: boolean,
+	/**  What happened, in plain words. */
+	message: string,
+};
+
+/**  What signing out did. */
+export type SignOutReport_Serialize = {
+	/**  Who was signed out; None when nobody was signed in. */
+	email: string | null,
+	/**  The provider was told to revoke the sign-in, and confirmed. */
+	revoked: boolean,
+	/**  What happened, in plain words. */
+	message: string,
+};
+
+/**  What signing out did, and the sign-in status after it. */
+export type SignedOut = SignedOut_Serialize | SignedOut_Deserialize;
+
+/**  What signing out did, and the sign-in status after it. */
+export type SignedOut_Deserialize = {
+	report: SignOutReport_Deserialize,
+	status: SignInStatus_Deserialize,
+};
+
+/**  What signing out did, and the sign-in status after it. */
+export type SignedOut_Serialize = {
+	report: SignOutReport_Serialize,
+	status: SignInStatus_Serialize,
 };
 
 /**  The analyst's SMTP server. `host` empty means no server: messages are written as `.eml` files. */
@@ -1916,6 +2101,8 @@ export type SmtpView_Deserialize = {
 	secret_store_problem?: string | null,
 	/**  Where messages go as .eml files while no server is set. */
 	eml_folder: string,
+	/**  For a Microsoft 365 or Google account: who is signed in, or why nobody is. */
+	sign_in?: SignInStatus_Deserialize | null,
 };
 
 /**  The mail server as the Settings screen shows it. */
@@ -1929,6 +2116,8 @@ export type SmtpView_Serialize = {
 	secret_store_problem: string | null,
 	/**  Where messages go as .eml files while no server is set. */
 	eml_folder: string,
+	/**  For a Microsoft 365 or Google account: who is signed in, or why nobody is. */
+	sign_in: SignInStatus_Serialize | null,
 };
 
 /**  The life cycle: open → investigating → contained → resolved → closed (and back, if reopened). */

@@ -351,6 +351,7 @@ export function smtpView(overrides: Partial<SmtpView> = {}, settings: Partial<Sm
     password_persistent: true,
     secret_store_problem: null,
     eml_folder: '/home/sam/.local/share/afterword/outbox',
+    sign_in: null,
     ...overrides,
   };
 }
@@ -382,6 +383,7 @@ export function senderStatus(overrides: Partial<SenderStatus> = {}, progress: Pa
     message: null,
     retry_at: null,
     secret_store_problem: null,
+    sign_in_required: false,
     ...overrides,
   };
 }

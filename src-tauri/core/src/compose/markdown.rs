@@ -276,6 +276,43 @@ fn escape_html_into(text: &str, out: &mut String) {
     }
 }
 
+// ---- HTML for the app's own pages
+
+/// Markdown as an HTML fragment for the app's own pages (the admin guides in Settings): plain
+/// elements with no inline style, for the page's stylesheet and theme; soft line breaks stay
+/// spaces. As in mail bodies, raw HTML is dropped and images become their alt text; links show
+/// their text only, so nothing in the fragment can take the window elsewhere.
+pub fn html_fragment(markdown: &str) -> String {
+    let mut in_image = 0usize;
+    let events = Parser::new_ext(markdown, Options::empty()).filter_map(|event| {
+        if in_image > 0 {
+            return match event {
+                Event::Start(Tag::Image { .. }) => {
+                    in_image += 1;
+                    None
+                }
+                Event::End(TagEnd::Image) => {
+                    in_image -= 1;
+                    None
+                }
+                Event::Text(t) | Event::Code(t) => Some(Event::Text(t)),
+                _ => None,
+            };
+        }
+        match event {
+            Event::Start(Tag::Image { .. }) => {
+                in_image = 1;
+                None
+            }
+            Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link) => None,
+            other => Some(other),
+        }
+    });
+    let mut out = String::with_capacity(markdown.len() * 5 / 4);
+    pulldown_cmark::html::push_html(&mut out, events);
+    out
+}
+
 // ---- plain text
 
 /// What a line is inside of, for its prefix.
