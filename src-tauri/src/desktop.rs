@@ -75,7 +75,17 @@ impl<R: Runtime> DesktopTools for AppHandle<R> {
 
     fn open_url(&self, url: &str) -> Result<(), String> {
         use tauri_plugin_opener::OpenerExt;
-        self.opener().open_url(url, None::<&str>).map_err(|e| e.to_string())
+        // The opener's own error repeats the whole command line, link and all: plain words.
+        self.opener().open_url(url, None::<&str>).map_err(|error| {
+            let missing =
+                matches!(&error, tauri_plugin_opener::Error::Io(e) if e.kind() == std::io::ErrorKind::NotFound);
+            tracing::info!(missing, "no program opened the link in a browser");
+            if missing {
+                "this computer has no program to open links, such as xdg-open".to_string()
+            } else {
+                "the program that opens links on this computer, such as xdg-open, reported a failure".to_string()
+            }
+        })
     }
 }
 

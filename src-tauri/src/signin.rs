@@ -76,10 +76,7 @@ impl SignIns {
         let (browser_opened, browser_problem) = match &prompt {
             SignInPrompt::OpenBrowser { url, .. } => match open(url) {
                 Ok(()) => (true, None),
-                Err(why) => {
-                    tracing::info!(%why, "the system browser could not be opened for the sign-in");
-                    (false, Some(format!("Afterword could not open your browser ({why}).")))
-                }
+                Err(why) => (false, Some(format!("Afterword could not open your browser: {why}."))),
             },
             SignInPrompt::EnterCode { .. } => (false, None),
         };

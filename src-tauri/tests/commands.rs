@@ -76,7 +76,7 @@ impl DesktopTools for FakeDesktop {
     }
     fn open_url(&self, url: &str) -> Result<(), String> {
         if self.no_browser.load(Ordering::SeqCst) {
-            return Err("no method worked to open the link".into());
+            return Err("this computer has no program to open links, such as xdg-open".into());
         }
         self.opened.lock().unwrap().push(url.to_string());
         Ok(())
