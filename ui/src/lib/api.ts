@@ -59,6 +59,12 @@ import type {
   SavedReport,
   Settings,
   ShownMessage,
+  AccountKind,
+  AdminGuide,
+  SignInMethod,
+  SignInStarted,
+  SignInStatus,
+  SignedOut,
   Status,
   Template,
   TemplateError,
@@ -260,6 +266,21 @@ export interface Backend {
   forgetSmtpPassword(): Promise<SmtpView>;
   /** Sends a test message with the saved settings (or a typed, unsaved `password`). */
   testSmtp(to: string | null, password: string | null): Promise<TestReport>;
+  /** What the organisation's admin registers for a Microsoft 365 or Google account (null: a password account). */
+  adminGuide(kind: AccountKind): Promise<AdminGuide | null>;
+  /**
+   * Starts a sign-in with the saved settings (cancelling one under way); the backend opens the
+   * system browser. Answers the link to show (to copy when the browser did not open).
+   */
+  startSignIn(method: SignInMethod): Promise<SignInStarted>;
+  /** Waits until the sign-in under way ends: the status after it, or its error (`cancelled`). */
+  waitSignIn(): Promise<SignInStatus>;
+  /** Cancels the sign-in under way; false when there was none. */
+  cancelSignIn(): Promise<boolean>;
+  /** The sign-in under way, if any (Settings opened again while it waits). */
+  pendingSignIn(): Promise<SignInStarted | null>;
+  /** Revokes where the provider allows it and forgets the sign-in; says what happened. */
+  signOut(): Promise<SignedOut>;
   /** Approved messages of an incident → queued; the sender starts on them. */
   queueIncident(incident: string): Promise<QueueReport>;
   listOutbox(incident: string | null): Promise<OutboxEntry[]>;
@@ -417,6 +438,12 @@ export const tauriBackend: Backend = {
   saveSmtpSettings: (input, password) => call(commands.saveSmtpSettings(input, password)),
   forgetSmtpPassword: () => call(commands.forgetSmtpPassword()),
   testSmtp: (to, password) => call(commands.testSmtp(to, password)),
+  adminGuide: (kind) => call(commands.adminGuide(kind)),
+  startSignIn: (method) => call(commands.startSignIn(method)),
+  waitSignIn: () => call(commands.waitSignIn()),
+  cancelSignIn: () => call(commands.cancelSignIn()),
+  pendingSignIn: () => call(commands.pendingSignIn()),
+  signOut: () => call(commands.signOut()),
   queueIncident: (incident) => call(commands.queueIncident(incident)),
   listOutbox: (incident) => call(commands.listOutbox(incident)),
   outboxState: () => call(commands.outboxState()),

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import bindingsSource from './bindings.ts?raw';
 import {
+  ACCOUNT_KIND_HINTS,
+  ACCOUNT_KIND_LABELS,
   AUDIENCE_LABELS,
   AUTOMATIC_REASON_LABELS,
   GROUP_BY_LABELS,
@@ -43,6 +45,8 @@ describe('label maps', () => {
   const unions = unionsInBindings();
   const maps: [string, Record<string, string>][] = [
     ['IncidentKind', KIND_LABELS],
+    ['AccountKind', ACCOUNT_KIND_LABELS],
+    ['AccountKind', ACCOUNT_KIND_HINTS],
     ['Severity', SEVERITY_LABELS],
     ['Status', STATUS_LABELS],
     ['Tlp', TLP_LABELS],

@@ -3,6 +3,7 @@
 // labels.test.ts also compares the keys with the unions written in bindings.ts.
 
 import type {
+  AccountKind,
   Audience,
   AutomaticReason,
   CopySelf,
@@ -116,6 +117,20 @@ export const TONE_LABELS: Record<ToneCategory, string> = {
   reading_level: 'Hard to read',
   missing_thanks: 'No thank-you yet',
   missing_outcome: 'Does not say how it ended',
+};
+
+/** How Afterword signs in to the mail server, in the order Settings offers them. */
+export const ACCOUNT_KIND_LABELS: Record<AccountKind, string> = {
+  microsoft365: 'Microsoft 365',
+  google: 'Google Workspace',
+  password: 'Another SMTP server',
+};
+
+/** What each account kind means, under its name in Settings. */
+export const ACCOUNT_KIND_HINTS: Record<AccountKind, string> = {
+  microsoft365: 'Exchange Online: sign in with your work account in the browser.',
+  google: 'Gmail for your organisation: sign in with your work account in the browser.',
+  password: 'Your organisation’s relay or any SMTP server: a user name and password, or none.',
 };
 
 /** How the connection to the mail server is protected. */

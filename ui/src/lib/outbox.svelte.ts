@@ -33,6 +33,8 @@ export interface ActivityText {
   text: string;
   /** The fix is in Settings › Mail server: show a link there. */
   toSettings: boolean;
+  /** The fix is to sign in to Microsoft 365 or Google again: the link says "Sign in again". */
+  signIn: boolean;
 }
 
 /** What the sender is doing, in plain words ("Sending 12 of 40…"). */
@@ -44,29 +46,49 @@ export function describeActivity(status: SenderStatus): ActivityText {
       // `done` counts finished messages; the one on the wire is the next.
       const at = Math.min(progress.done + 1, Math.max(progress.total, 1));
       const to = progress.current ? ` to ${progress.current}` : '';
-      return { tone: 'busy', text: `Sending ${at.toLocaleString()} of ${progress.total.toLocaleString()}${to}…`, toSettings: false };
+      return {
+        tone: 'busy',
+        text: `Sending ${at.toLocaleString()} of ${progress.total.toLocaleString()}${to}…`,
+        toSettings: false,
+        signIn: false,
+      };
     }
     case 'waiting_for_server': {
       const next = status.retry_at ? `, next try at ${formatDateTime(status.retry_at)}` : '';
       const why = message ? `: ${stripStop(message)}` : '';
-      return { tone: 'warning', text: `Waiting for the server${why}${next}. Messages wait safely until it answers.`, toSettings: false };
+      return {
+        tone: 'warning',
+        text: `Waiting for the server${why}${next}. Messages wait safely until it answers.`,
+        toSettings: false,
+        signIn: false,
+      };
     }
     case 'needs_attention':
+      if (status.sign_in_required) {
+        return {
+          tone: 'danger',
+          text: `Needs attention: ${message ? stripStop(message) : 'the sign-in has expired or was removed; every message stays queued'}.`,
+          toSettings: true,
+          signIn: true,
+        };
+      }
       return {
         tone: 'danger',
         text: `Needs attention: ${message ? stripStop(message) : 'the mail server settings need a look'}.`,
         toSettings: true,
+        signIn: false,
       };
     case 'paused':
-      return { tone: 'paused', text: 'Paused. Nothing leaves until you resume.', toSettings: false };
+      return { tone: 'paused', text: 'Paused. Nothing leaves until you resume.', toSettings: false, signIn: false };
     case 'busy_elsewhere':
       return {
         tone: 'warning',
         text: `Another Afterword is sending${message ? ` (${stripStop(message)})` : ''}. This one waits its turn.`,
         toSettings: false,
+        signIn: false,
       };
     default:
-      return { tone: 'idle', text: idleText(status), toSettings: false };
+      return { tone: 'idle', text: idleText(status), toSettings: false, signIn: false };
   }
 }
 

@@ -17,7 +17,21 @@ describe('outbox helpers', () => {
     );
     expect(waiting.text).toBe('Waiting for the server: The server did not answer, next try at 25 Nov 2026, 10:05. Messages wait safely until it answers.');
     const attention = describeActivity(senderStatus({ activity: 'needs_attention', message: 'The server refused the password.' }));
-    expect(attention).toEqual({ tone: 'danger', text: 'Needs attention: The server refused the password.', toSettings: true });
+    expect(attention).toEqual({ tone: 'danger', text: 'Needs attention: The server refused the password.', toSettings: true, signIn: false });
+    // A sign-in that expired or was revoked: the fix is to sign in again, and nothing was lost.
+    const signIn = describeActivity(
+      senderStatus({
+        activity: 'needs_attention',
+        sign_in_required: true,
+        message: 'Not signed in. Sign in with Microsoft 365 in Settings › Mail server; your messages stay queued.',
+      }),
+    );
+    expect(signIn).toEqual({
+      tone: 'danger',
+      text: 'Needs attention: Not signed in. Sign in with Microsoft 365 in Settings › Mail server; your messages stay queued.',
+      toSettings: true,
+      signIn: true,
+    });
     expect(describeActivity(senderStatus({ activity: 'paused' })).text).toContain('Paused');
     expect(describeActivity(senderStatus({ activity: 'busy_elsewhere' })).text).toContain('Another Afterword is sending');
     expect(describeActivity(senderStatus()).text).toBe('Not sending: nothing is due.');

@@ -29,8 +29,8 @@ export type Route =
   | { name: 'reports'; incident?: string; person?: string }
   | { name: 'home' };
 
-/** The parts of Settings a link can point at. */
-export type SettingsSection = 'mail-server';
+/** The parts of Settings a link can point at: the mail server, or its sign-in (from the Outbox). */
+export type SettingsSection = 'mail-server' | 'sign-in';
 
 /** The template id that stands for a new, unsaved template. */
 export const NEW_TEMPLATE = 'new';
@@ -56,7 +56,7 @@ export function parseHash(hash: string): Route {
     case 'templates':
       return id ? { name: 'template', id } : { name: 'templates' };
     case 'settings':
-      return id === 'mail-server' ? { name: 'settings', section: id } : { name: 'settings' };
+      return id === 'mail-server' || id === 'sign-in' ? { name: 'settings', section: id } : { name: 'settings' };
     case 'outbox':
       return { name: 'outbox' };
     case 'import':

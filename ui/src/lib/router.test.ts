@@ -12,6 +12,7 @@ describe('router', () => {
     expect(parseHash('#/people/p%2F1')).toEqual({ name: 'person', id: 'p/1' });
     expect(parseHash('#/settings')).toEqual({ name: 'settings' });
     expect(parseHash('#/settings/mail-server')).toEqual({ name: 'settings', section: 'mail-server' });
+    expect(parseHash('#/settings/sign-in')).toEqual({ name: 'settings', section: 'sign-in' });
     expect(parseHash('#/settings/elsewhere')).toEqual({ name: 'settings' });
     expect(parseHash('#/outbox')).toEqual({ name: 'outbox' });
     expect(parseHash('#/import')).toEqual({ name: 'import' });
@@ -49,6 +50,7 @@ describe('router', () => {
       { name: 'template', id: NEW_TEMPLATE },
       { name: 'settings' },
       { name: 'settings', section: 'mail-server' },
+      { name: 'settings', section: 'sign-in' },
       { name: 'outbox' },
       { name: 'import' },
       { name: 'deleted' },

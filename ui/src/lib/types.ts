@@ -18,6 +18,10 @@ export type {
   Resolution,
   Security,
   SmtpSettings,
+  AccountKind,
+  AdminGuide,
+  OAuthSettings,
+  SignInMethod,
   Step,
   StepResult,
   TestReport,
@@ -110,6 +114,11 @@ import type {
   SenderStatus_Serialize,
   SmtpView_Serialize,
   ShownMessage_Serialize,
+  SignInPrompt_Serialize,
+  SignInStarted_Serialize,
+  SignInStatus_Serialize,
+  SignOutReport_Serialize,
+  SignedOut_Serialize,
   TemplateInput_Deserialize,
   TemplateTrial_Serialize,
   Template_Serialize,
@@ -155,6 +164,15 @@ export type Closeout = Closeout_Serialize;
 export type CloseoutItem = CloseoutItem_Serialize;
 /** The mail server settings with whether a password is saved and where .eml files go. */
 export type SmtpView = SmtpView_Serialize;
+/** Who is signed in to Microsoft 365 or Google, or why nobody is. */
+export type SignInStatus = SignInStatus_Serialize;
+/** What to do to sign in: open a link in the browser, or enter a code on another device. */
+export type SignInPrompt = SignInPrompt_Serialize;
+/** A sign-in under way: its prompt and whether the system browser opened. */
+export type SignInStarted = SignInStarted_Serialize;
+export type SignOutReport = SignOutReport_Serialize;
+/** What signing out did, and the status after it. */
+export type SignedOut = SignedOut_Serialize;
 export type OutboxEntry = OutboxEntry_Serialize;
 export type OutboxState = OutboxState_Serialize;
 export type SenderStatus = SenderStatus_Serialize;

@@ -28,6 +28,8 @@ import type {
   OutcomeSection,
   Person,
   SenderStatus,
+  SignInStarted,
+  SignInStatus,
   SmtpView,
   Settings,
   ShownMessage,
@@ -103,6 +105,12 @@ export function fakeBackend(overrides: Partial<Backend> = {}): FakeBackend {
     'saveSmtpSettings',
     'forgetSmtpPassword',
     'testSmtp',
+    'adminGuide',
+    'startSignIn',
+    'waitSignIn',
+    'cancelSignIn',
+    'pendingSignIn',
+    'signOut',
     'queueIncident',
     'listOutbox',
     'outboxState',
@@ -352,6 +360,36 @@ export function smtpView(overrides: Partial<SmtpView> = {}, settings: Partial<Sm
     secret_store_problem: null,
     eml_folder: '/home/sam/.local/share/afterword/outbox',
     sign_in: null,
+    ...overrides,
+  };
+}
+
+/** A Microsoft 365 account nobody signed in to yet (unless `overrides` say otherwise). */
+export function signInStatus(overrides: Partial<SignInStatus> = {}): SignInStatus {
+  return {
+    kind: 'microsoft365',
+    signed_in_as: null,
+    signed_in_at: null,
+    problem: 'Not signed in: sign in with Microsoft 365.',
+    revokes_on_sign_out: false,
+    device_code: false,
+    persistent: true,
+    ...overrides,
+  };
+}
+
+/** A browser sign-in under way: the link, and whether the browser opened. */
+export function signInStarted(overrides: Partial<SignInStarted> = {}): SignInStarted {
+  return {
+    kind: 'microsoft365',
+    prompt: {
+      kind: 'open_browser',
+      url: 'https://login.microsoftonline.com/contoso.com/oauth2/v2.0/authorize?client_id=3f2504e0&state=s1',
+      redirect_uri: 'http://localhost:50123',
+      expires_at: '2026-11-25T10:05:00Z',
+    },
+    browser_opened: true,
+    browser_problem: null,
     ...overrides,
   };
 }

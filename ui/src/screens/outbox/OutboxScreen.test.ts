@@ -155,4 +155,23 @@ describe('Outbox', () => {
     expect(screen.getByTestId('outbox-to-settings').getAttribute('href')).toBe('#/settings/mail-server');
     expect((await screen.findByTestId('empty-state')).textContent).toContain('Nothing in the Outbox yet');
   });
+
+  it('offers "Sign in again" when the Microsoft 365 or Google sign-in expired, messages still queued', async () => {
+    const message =
+      'Your Microsoft 365 sign-in has expired or was revoked (invalid_grant). Sign in with Microsoft 365 again in Settings › Mail server; your messages stay queued until then.';
+    const backend = fakeBackend({
+      listOutbox: async () => [],
+      outboxState: async () =>
+        outboxState({ queued: 3 }, senderStatus({ activity: 'needs_attention', sign_in_required: true, message })),
+    });
+    start(backend);
+    const activity = await screen.findByTestId('outbox-activity');
+    expect(activity.textContent).toContain('Needs attention: Your Microsoft 365 sign-in has expired or was revoked');
+    const link = screen.getByTestId('outbox-sign-in');
+    expect(link.textContent).toBe('Sign in again');
+    expect(link.getAttribute('href')).toBe('#/settings/sign-in');
+    expect(screen.queryByTestId('outbox-to-settings')).toBeNull();
+    const queued = screen.getAllByTestId('outbox-count').find((c) => c.dataset.state === 'queued');
+    expect(queued?.textContent).toContain('3');
+  });
 });
