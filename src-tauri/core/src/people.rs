@@ -144,6 +144,19 @@ pub(crate) fn insert_staged(tx: &rusqlite::Connection, staged: &str, now: &str) 
     Ok(())
 }
 
+/// Sets the details of known people from `staged` (their `id` and the six fields an import may
+/// change: name, preferred name, organisation, team, job title, notes) with one statement, for
+/// the reason given at [`insert_staged`]; the caller writes the audit lines.
+pub(crate) fn update_staged(tx: &rusqlite::Connection, staged: &str, now: &str) -> Result<()> {
+    tx.prepare_cached(&format!(
+        "UPDATE people SET name = u.name, preferred_name = u.preferred_name, organisation = u.organisation,
+                           team = u.team, job_title = u.job_title, notes = u.notes, updated_at = ?1
+         FROM {staged} AS u WHERE people.id = u.id"
+    ))?
+    .execute([now])?;
+    Ok(())
+}
+
 /// Rank matches by relevance only up to this many (see [`Store::search_people`]).
 const RANK_AT_MOST: u32 = 5_000;
 const COUNT_MATCHES: &str = "SELECT count(*) FROM people_search WHERE people_search MATCH ?1";

@@ -249,6 +249,63 @@ fn a_merged_persons_old_address_finds_the_kept_person() {
     assert_eq!(people_count(&f.store), 1);
 }
 
+/// Two rows that reach the same person (their address and a merged one) are read in order: the
+/// second sees what the first gave, in the preview exactly as in the import.
+#[test]
+fn two_rows_for_one_merged_person_are_applied_in_order_in_preview_and_import_alike() {
+    let f = fixture();
+    let keep = f
+        .store
+        .create_person(&PersonInput { name: "Kim".into(), email: "kim@corp.example".into(), ..Default::default() })
+        .unwrap();
+    let dup = f
+        .store
+        .create_person(&PersonInput { name: "Kim L".into(), email: "kim.l@corp.example".into(), ..Default::default() })
+        .unwrap();
+    f.store.merge_people(&keep.id, &dup.id).unwrap();
+    let csv = "Name,Email,Company,Department\nKim,kim@corp.example,,SOC\nNew Person,new@corp.example,,\nKim,kim.l@corp.example,Corp,Network\n";
+    let preview = f.store.preview_import(&text(csv), &mut Quiet).unwrap();
+    let second = &preview.rows[2];
+    assert_eq!((second.class, second.person_id.as_deref()), (RowClass::Updated, Some(keep.id.as_str())));
+    assert_eq!(second.fills.iter().map(|c| c.field).collect::<Vec<_>>(), vec![PersonField::Organisation]);
+    assert_eq!(
+        second.conflicts.iter().map(|c| (c.field, c.from.as_str())).collect::<Vec<_>>(),
+        vec![(PersonField::Team, "SOC")]
+    );
+
+    let report = f.store.import_people(&text(csv), &mut Quiet).unwrap();
+    assert_eq!(report.summary.counts, preview.summary.counts);
+    assert_eq!(report.summary.counts, ImportCounts { new: 1, updated: 2, duplicate: 0, invalid: 0 });
+    let kim = f.store.person(&keep.id).unwrap();
+    assert_eq!((kim.organisation.as_str(), kim.team.as_str()), ("Corp", "SOC"));
+    let lines: Vec<Value> = f
+        .store
+        .history("person", &keep.id)
+        .unwrap()
+        .iter()
+        .filter(|l| l.detail.contains(&report.import_id))
+        .map(|l| serde_json::from_str(&l.detail).unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            serde_json::json!({ "import": report.import_id, "changed": ["team"] }),
+            serde_json::json!({ "import": report.import_id, "changed": ["organisation"] }),
+        ]
+    );
+    // The audit lines follow the file: Kim's update, the new person, Kim's second update.
+    let order: Vec<String> = f
+        .store
+        .connection()
+        .prepare("SELECT action FROM audit_log WHERE entity = 'person' AND detail LIKE '%' || ?1 || '%' ORDER BY seq")
+        .unwrap()
+        .query_map([&report.import_id], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(order, vec!["update", "create", "update"]);
+}
+
 #[test]
 fn a_to_line_is_read_with_quoted_commas_and_encoded_words() {
     let f = fixture();

@@ -374,7 +374,7 @@ impl Store {
         };
 
         let import_id = new_id();
-        let mut batch = NewPeople { import_id: import_id.clone(), now: self.now(), pending: 0 };
+        let mut pending = Pending { import_id: import_id.clone(), now: self.now(), apply, rows: 0, updated: 0, seq: 0 };
         let mut counts = ImportCounts::default();
         let mut updated_any = false;
         let mut done: u64 = 0;
@@ -384,11 +384,9 @@ impl Store {
         }
         for candidate in rows {
             let candidate = candidate?;
-            let (row, action) = context.classify(self, candidate)?;
-            if apply {
-                updated_any |= matches!(action, Action::Update { .. });
-                self.apply_row(&row, action, &mut batch)?;
-            }
+            let (row, action) = context.classify(self, candidate, pending.updated > 0)?;
+            updated_any |= apply && matches!(action, Action::Update { .. });
+            pending.stage(self, &row, action)?;
             counts.add(row.class);
             observer.row(&row);
             done += 1;
@@ -403,7 +401,7 @@ impl Store {
                 }
             }
         }
-        batch.flush(self)?;
+        pending.flush(self)?;
         summary.counts = counts;
         summary.template = template;
         if !apply {
@@ -451,16 +449,70 @@ impl Store {
             .optional()?
             .is_some())
     }
+}
 
-    fn apply_row(&self, row: &ImportRow, action: Action, batch: &mut NewPeople) -> Result<()> {
+/// Rows' changes are written this many at a time: each statement that writes `people` makes the
+/// search index flush what it holds and opens a statement journal, so one statement per batch,
+/// not per row; the batch waits in the scratch database, not in memory.
+const WRITE_BATCH: usize = 20_000;
+
+/// What an import writes, waiting in the scratch database to be written a batch at a time:
+/// new people (`new_people`), the details known people gain (`updated`, one row per person,
+/// as they stand after every row so far) and the audit lines of those updates (`update_lines`).
+struct Pending {
+    import_id: String,
+    now: String,
+    /// False for a preview: only what later rows must see (`updated`) is kept, nothing is written.
+    apply: bool,
+    /// Rows waiting to be written.
+    rows: usize,
+    /// Rows put in `updated` since it was last written (0: it is empty).
+    updated: usize,
+    /// File order, shared by new people and updates, for the audit lines.
+    seq: i64,
+}
+
+impl Pending {
+    fn stage(&mut self, store: &Store, row: &ImportRow, action: Action) -> Result<()> {
         match action {
-            Action::Nothing => Ok(()),
-            Action::Insert(person, key) => batch.push(self, &person, &key),
-            Action::Update { id, values } => {
-                self.conn
+            Action::Nothing => return Ok(()),
+            Action::Insert(person, key) => {
+                if !self.apply {
+                    return Ok(());
+                }
+                self.seq += 1;
+                store
+                    .conn
                     .prepare_cached(
-                        "UPDATE people SET name = ?2, preferred_name = ?3, organisation = ?4, team = ?5, job_title = ?6,
-                                notes = ?7, updated_at = ?8 WHERE id = ?1",
+                        "INSERT INTO import_scratch.new_people (seq, id, name, preferred_name, email, email_key,
+                                                                organisation, team, audience, technical_level, notes,
+                                                                job_title)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                    )?
+                    .execute(params![
+                        self.seq,
+                        new_id(),
+                        person.name,
+                        person.preferred_name,
+                        person.email,
+                        key,
+                        person.organisation,
+                        person.team,
+                        person.audience,
+                        person.technical_level,
+                        person.notes,
+                        person.job_title
+                    ])?;
+            }
+            Action::Update { id, values } => {
+                // A later row that reaches the same person (through a merged address) sees these
+                // values, in a preview as in the import.
+                store
+                    .conn
+                    .prepare_cached(
+                        "INSERT OR REPLACE INTO import_scratch.updated (id, name, preferred_name, organisation, team,
+                                                                        job_title, notes)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     )?
                     .execute(params![
                         id,
@@ -469,87 +521,65 @@ impl Store {
                         values.organisation,
                         values.team,
                         values.job_title,
-                        values.notes,
-                        batch.now
+                        values.notes
                     ])?;
+                self.updated += 1;
+                if !self.apply {
+                    return Ok(());
+                }
                 let changed: Vec<&str> = row
                     .fills
                     .iter()
                     .chain(row.overwrite.then_some(&row.conflicts).into_iter().flatten())
                     .map(|c| c.field.label())
                     .collect();
-                audit::record(
-                    &self.conn,
-                    self,
-                    "person",
-                    &id,
-                    "update",
-                    json!({ "import": batch.import_id, "changed": changed }),
-                )
+                self.seq += 1;
+                store
+                    .conn
+                    .prepare_cached("INSERT INTO import_scratch.update_lines (seq, id, detail) VALUES (?1, ?2, ?3)")?
+                    .execute(params![
+                        self.seq,
+                        id,
+                        json!({ "import": self.import_id, "changed": changed }).to_string()
+                    ])?;
             }
         }
-    }
-}
-
-/// New people are written this many at a time, in one statement: each statement that writes
-/// `people` makes the search index flush what it holds and opens a statement journal, so the
-/// fewer the better; the batch waits in the scratch database, not in memory.
-const INSERT_BATCH: usize = 20_000;
-
-/// New people waiting in the scratch database (`import_scratch.new_people`) to be written, with
-/// the import they belong to.
-struct NewPeople {
-    import_id: String,
-    now: String,
-    pending: usize,
-}
-
-impl NewPeople {
-    fn push(&mut self, store: &Store, person: &CleanPerson, key: &str) -> Result<()> {
-        store
-            .conn
-            .prepare_cached(
-                "INSERT INTO import_scratch.new_people (id, name, preferred_name, email, email_key, organisation, team,
-                                                        audience, technical_level, notes, job_title)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )?
-            .execute(params![
-                new_id(),
-                person.name,
-                person.preferred_name,
-                person.email,
-                key,
-                person.organisation,
-                person.team,
-                person.audience,
-                person.technical_level,
-                person.notes,
-                person.job_title
-            ])?;
-        self.pending += 1;
-        if self.pending >= INSERT_BATCH {
+        self.rows += 1;
+        if self.rows >= WRITE_BATCH {
             self.flush(store)?;
         }
         Ok(())
     }
 
-    /// Writes the waiting people, in file order, each with its audit line
-    /// (`{"email", "import", "name"}`), and empties the batch.
+    /// Writes the waiting rows: the new people in file order, the known people's new details,
+    /// and an audit line for each in file order (a new person's is `{"email", "import", "name"}`);
+    /// then empties the batch.
     fn flush(&mut self, store: &Store) -> Result<()> {
-        if self.pending == 0 {
+        if self.rows == 0 {
             return Ok(());
         }
         people::insert_staged(&store.conn, "import_scratch.new_people", &self.now)?;
+        people::update_staged(&store.conn, "import_scratch.updated", &self.now)?;
         store
             .conn
             .prepare_cached(
                 "INSERT INTO audit_log (at, actor, entity, entity_id, action, detail)
-                 SELECT ?1, ?2, 'person', id, 'create', json_object('email', email, 'import', ?3, 'name', name)
-                 FROM import_scratch.new_people ORDER BY seq",
+                 SELECT ?1, ?2, 'person', id, action, detail FROM (
+                     SELECT seq, id, 'create' AS action,
+                            json_object('email', email, 'import', ?3, 'name', name) AS detail
+                     FROM import_scratch.new_people
+                     UNION ALL
+                     SELECT seq, id, 'update', detail FROM import_scratch.update_lines
+                 ) ORDER BY seq",
             )?
             .execute(params![store.now(), store.actor, self.import_id])?;
-        store.conn.prepare_cached("DELETE FROM import_scratch.new_people")?.execute([])?;
-        self.pending = 0;
+        store.conn.execute_batch(
+            "DELETE FROM import_scratch.new_people;
+             DELETE FROM import_scratch.updated;
+             DELETE FROM import_scratch.update_lines;",
+        )?;
+        self.rows = 0;
+        self.updated = 0;
         Ok(())
     }
 }
@@ -853,7 +883,8 @@ impl Classifier {
         })
     }
 
-    fn classify(&self, store: &Store, mut c: Candidate) -> Result<(ImportRow, Action)> {
+    /// `staged_updates`: earlier rows changed known people, not yet written (see [`Pending`]).
+    fn classify(&self, store: &Store, mut c: Candidate, staged_updates: bool) -> Result<(ImportRow, Action)> {
         let mut row = ImportRow {
             row: c.row,
             email: c.email.trim().to_string(),
@@ -932,7 +963,7 @@ impl Classifier {
             return Ok((row, Action::Nothing));
         }
 
-        let Some((id, known)) = self.known(store, &key, &clean.email)? else {
+        let Some((id, known)) = self.known(store, &key, &clean.email, staged_updates)? else {
             row.class = RowClass::New;
             row.audience = Some(audience);
             let why_audience = if choice.and_then(|ch| ch.audience).is_some() || self.audience.is_some() {
@@ -1009,8 +1040,15 @@ impl Classifier {
         Ok((row, Action::Update { id, values: result }))
     }
 
-    /// The live person with this email key, following a merge when the address was retired.
-    fn known(&self, store: &Store, key: &str, email: &str) -> Result<Option<(String, Values)>> {
+    /// The live person with this email key, following a merge when the address was retired, with
+    /// the details earlier rows of this source gave them.
+    fn known(&self, store: &Store, key: &str, email: &str, staged_updates: bool) -> Result<Option<(String, Values)>> {
+        const BY_KEY: &str = "SELECT id, name, preferred_name, organisation, team, job_title, notes FROM people
+                              WHERE email_key = ?1 AND deleted_at IS NULL";
+        const BY_ID: &str = "SELECT id, name, preferred_name, organisation, team, job_title, notes FROM people
+                             WHERE id = ?1 AND deleted_at IS NULL";
+        const STAGED: &str = "SELECT id, name, preferred_name, organisation, team, job_title, notes
+                              FROM import_scratch.updated WHERE id = ?1";
         let lookup = |sql: &str, arg: &str| -> Result<Option<(String, Values)>> {
             Ok(store
                 .conn
@@ -1030,18 +1068,17 @@ impl Classifier {
                 })
                 .optional()?)
         };
-        const BY_KEY: &str = "SELECT id, name, preferred_name, organisation, team, job_title, notes FROM people
-                              WHERE email_key = ?1 AND deleted_at IS NULL";
-        const BY_ID: &str = "SELECT id, name, preferred_name, organisation, team, job_title, notes FROM people
-                             WHERE id = ?1 AND deleted_at IS NULL";
-        if let Some(found) = lookup(BY_KEY, key)? {
-            return Ok(Some(found));
-        }
-        if !self.merged_keys.contains(key) {
-            return Ok(None);
-        }
-        match store.person_by_email(email)? {
-            Some(person) => lookup(BY_ID, &person.id),
+        let found = match lookup(BY_KEY, key)? {
+            Some(found) => Some(found),
+            None if !self.merged_keys.contains(key) => None,
+            None => match store.person_by_email(email)? {
+                Some(person) => lookup(BY_ID, &person.id)?,
+                None => None,
+            },
+        };
+        match found {
+            Some((id, values)) if staged_updates => Ok(Some(lookup(STAGED, &id)?.unwrap_or((id, values)))),
+            Some(found) => Ok(Some(found)),
             None => Ok(None),
         }
     }

@@ -1,8 +1,9 @@
 //! The scratch space of one preview or import ([`Scratch`]): a throwaway database file attached
 //! for the run, so what it holds costs disk, not memory, however many rows the file has:
 //! - `seen`: the emails seen so far in the file (duplicate detection);
-//! - `new_people`: new people waiting to be written, so that a whole batch goes into `people`
-//!   (and, through its trigger, the search index) with one `INSERT … SELECT` statement.
+//! - `new_people`, `updated` and `update_lines`: new people, known people's new details and the
+//!   audit lines of those updates, waiting to be written, so that a whole batch goes into
+//!   `people` (and, through its triggers, the search index) with one statement of each kind.
 //!
 //! While it is attached the main database's page cache is larger, and temporary files
 //! (the statement journal of such a batch) stay files: a batch into a large directory may touch
@@ -43,7 +44,12 @@ impl<'a> Scratch<'a> {
                  seq INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL, preferred_name TEXT NOT NULL,
                  email TEXT NOT NULL, email_key TEXT NOT NULL, organisation TEXT NOT NULL, team TEXT NOT NULL,
                  audience TEXT NOT NULL, technical_level TEXT NOT NULL, notes TEXT NOT NULL, job_title TEXT NOT NULL
-             );",
+             );
+             CREATE TABLE import_scratch.updated (
+                 id TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL, preferred_name TEXT NOT NULL,
+                 organisation TEXT NOT NULL, team TEXT NOT NULL, job_title TEXT NOT NULL, notes TEXT NOT NULL
+             ) WITHOUT ROWID;
+             CREATE TABLE import_scratch.update_lines (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, detail TEXT NOT NULL);",
         )?;
         conn.pragma_update(None, "cache_size", CACHE_KIB)?;
         conn.pragma_update(None, "temp_store", 1)?;
