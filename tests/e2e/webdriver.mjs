@@ -166,6 +166,11 @@ export class Driver {
     return this.request('POST', this.s('/execute/sync'), { script, args });
   }
 
+  /** Runs `script` in the page; it answers by calling its last argument. */
+  async executeAsync(script, args = []) {
+    return this.request('POST', this.s('/execute/async'), { script, args });
+  }
+
   async keys(selector, keys) {
     return this.type(selector, keys);
   }

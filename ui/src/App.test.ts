@@ -92,6 +92,24 @@ describe('App', () => {
     expect(screen.getByTestId('incident-count').textContent).toMatch(/Showing 1 of 3/);
   });
 
+  it('keeps a screen chosen while it starts, even before the address change is heard', async () => {
+    window.location.hash = '';
+    const backend = backendWith({ incidents: 3, open_incidents: 2, people: 5, contributions: 9 });
+    let answer: (overview: Overview) => void = () => {};
+    backend.overview.mockImplementationOnce(() => new Promise((done) => (answer = done)));
+    render(App, { props: { backend } });
+    await waitFor(() => expect(backend.overview).toHaveBeenCalled());
+
+    // A link followed now: the address changes at once, its hashchange comes as a later task,
+    // after the start-up's answers (microtasks) have been handled.
+    const heard = new Promise((done) => window.addEventListener('hashchange', done, { once: true }));
+    window.location.hash = '#/people';
+    answer({ incidents: 3, open_incidents: 2, people: 5, contributions: 9 });
+    await heard;
+    await waitFor(() => expect(screen.getByTestId('nav-people').getAttribute('aria-current')).toBe('page'));
+    expect(window.location.hash).toBe('#/people');
+  });
+
   it('opens the new-incident form with Ctrl+N from anywhere', async () => {
     window.location.hash = '#/settings';
     const backend = backendWith({ incidents: 1, open_incidents: 1, people: 1, contributions: 1 });
