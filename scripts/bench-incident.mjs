@@ -11,10 +11,9 @@
 // Prints one JSON object: every run's figures and their medians.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
+import { stopLeftovers, workspace } from '../tests/e2e/harness.mjs';
 import { Driver } from '../tests/e2e/webdriver.mjs';
 
 const [data, incidentId, runsArg = '5', typed = 'firewall'] = process.argv.slice(2);
@@ -67,21 +66,15 @@ const untilPainted = (act, ready) => `
   };
   requestAnimationFrame(check);`;
 
-const root = mkdtempSync(path.join(os.tmpdir(), 'afterword-bench-incident-'));
-const env = {
-  ...process.env,
-  XDG_CONFIG_HOME: path.join(root, 'config'),
-  XDG_DATA_HOME: path.join(root, 'xdg-data'),
-  XDG_CACHE_HOME: path.join(root, 'cache'),
-  AFTERWORD_DATA_DIR: '',
-};
+// The scenarios' own folders and environment, on the benchmark's data.
+const ws = { ...workspace('bench-incident'), data, args: ['--data-dir', data] };
 
 const results = [];
 try {
   for (let run = 0; run < runs; run++) {
-    const driver = await Driver.start(env);
+    const driver = await Driver.start(ws.env);
     try {
-      await driver.open(['--data-dir', data]);
+      await driver.open(ws.args);
       await driver.find('[data-testid="incident-row"]', { timeout: 60000 });
       const open = await driver.executeAsync(
         untilPainted(
@@ -124,16 +117,11 @@ try {
       results.push({ open_ms: open, filter_ms: filter, more_ms: more, heading, matching, shown, memory: appMemory() });
     } finally {
       await driver.quit();
-      try {
-        execFileSync('pkill', ['-f', '--', `afterword-app --data-dir ${data}`]);
-      } catch {
-        // already gone
-      }
-      await delay(500);
+      await stopLeftovers(ws);
     }
   }
 } finally {
-  rmSync(root, { recursive: true, force: true });
+  rmSync(ws.root, { recursive: true, force: true });
 }
 
 const round = (n) => Math.round(n * 10) / 10;
