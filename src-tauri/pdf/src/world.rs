@@ -146,17 +146,29 @@ fn sources(template: Template) -> (Source, Source) {
 }
 
 fn compile(world: ReportWorld, template: Template) -> Result<Vec<u8>, PdfError> {
+    let started = std::time::Instant::now();
     let result = typst::compile::<PagedDocument>(&world).output.and_then(|document| {
+        let laid_out = started.elapsed();
         let options = typst_pdf::PdfOptions {
             ident: typst::foundations::Smart::Custom(template.name().to_owned()),
             tagged: tagged(),
             ..Default::default()
         };
-        typst_pdf::pdf(&document, &options)
+        let pdf = typst_pdf::pdf(&document, &options);
+        report_phases(document.pages().len(), laid_out, started.elapsed() - laid_out);
+        pdf
     });
     // typst memoizes across compilations; a report is made once, so let go of what it cached.
     typst::comemo::evict(0);
     result.map_err(|diagnostics| PdfError::new(describe(&world, template, diagnostics.as_slice())))
+}
+
+/// With the `dev-templates` feature and `AFTERWORD_PDF_PHASES` set, how long layout and PDF
+/// export took (to see where a big report's time goes).
+fn report_phases(pages: usize, layout: std::time::Duration, export: std::time::Duration) {
+    if cfg!(feature = "dev-templates") && std::env::var_os("AFTERWORD_PDF_PHASES").is_some() {
+        eprintln!("{pages} pages: layout {:.2} s, PDF export {:.2} s", layout.as_secs_f64(), export.as_secs_f64());
+    }
 }
 
 /// Tagged PDF (structure for screen readers) unless, with the `dev-templates` feature,

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { cssString, formatBytes, formatCount, formatDate, hue, initials, matchesWords, plural } from './format';
+import {
+  cssString,
+  foldText,
+  formatBytes,
+  formatCount,
+  formatDate,
+  hasAllWords,
+  hue,
+  initials,
+  matchesWords,
+  plural,
+  searchWords,
+} from './format';
 import { toggle } from './filters.svelte';
 
 describe('format', () => {
@@ -67,5 +79,13 @@ describe('matchesWords', () => {
     expect(matchesWords('María López', 'LÓPEZ')).toBe(true);
     expect(matchesWords('María López', 'maria smith')).toBe(false);
     expect(matchesWords('anything', '   ')).toBe(true);
+  });
+
+  it('splits a query into folded words once, for text folded once', () => {
+    expect(searchWords('  Zoë   ÅNGSTRÖM ')).toEqual(['zoe', 'angstrom']);
+    expect(searchWords(' ')).toEqual([]);
+    const folded = foldText('Zoë Ångström zoe@fabrikam.example');
+    expect(hasAllWords(folded, searchWords('angstrom ZOE'))).toBe(true);
+    expect(hasAllWords(folded, searchWords('zoe contoso'))).toBe(false);
   });
 });

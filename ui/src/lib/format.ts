@@ -54,13 +54,20 @@ export function foldText(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
+/** The folded words of a search query (see `foldText`), for `hasAllWords`. */
+export function searchWords(query: string): string[] {
+  return foldText(query).split(/\s+/).filter(Boolean);
+}
+
+/** Does already folded text contain every one of `words`? Lists filtered on each key fold their
+ *  haystacks once and the query once, not every row on every key. */
+export function hasAllWords(foldedText: string, words: readonly string[]): boolean {
+  return words.every((word) => foldedText.includes(word));
+}
+
 /** Does `haystack` contain every word of `query`, in any order (case and accents ignored)? */
 export function matchesWords(haystack: string, query: string): boolean {
-  const text = foldText(haystack);
-  return foldText(query)
-    .split(/\s+/)
-    .filter(Boolean)
-    .every((word) => text.includes(word));
+  return hasAllWords(foldText(haystack), searchWords(query));
 }
 
 /** Up to two initials for an avatar. */
