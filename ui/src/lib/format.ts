@@ -65,11 +65,6 @@ export function hasAllWords(foldedText: string, words: readonly string[]): boole
   return words.every((word) => foldedText.includes(word));
 }
 
-/** Does `haystack` contain every word of `query`, in any order (case and accents ignored)? */
-export function matchesWords(haystack: string, query: string): boolean {
-  return hasAllWords(foldText(haystack), searchWords(query));
-}
-
 /** Up to two initials for an avatar. */
 export function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
